@@ -1,0 +1,74 @@
+"""autograd_core: a reverse-mode automatic differentiation engine on numpy.
+
+Build expressions from `Tensor`s, call `.backward()`, read `.grad`:
+
+>>> import autograd_core as ag
+>>> x, y, z = (ag.tensor(v, requires_grad=True) for v in (-2.0, 5.0, -4.0))
+>>> f = (x + y) * z
+>>> f.backward()
+>>> x.grad, y.grad, z.grad
+(tensor(-4.), tensor(-4.), tensor(3.))
+"""
+
+from .tensor import Tensor  # noqa: I001  (Tensor first: the ops import it)
+from .creation import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .dtypes import get_default_dtype, set_default_dtype
+from .function import REGISTRY, Function, register
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck, numerical_grad
+from .ops import (
+    abs,
+    argmax,
+    argmin,
+    broadcast_to,
+    clip,
+    concatenate,
+    equal,
+    exp,
+    expand_dims,
+    flatten,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    log,
+    log_softmax,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    not_equal,
+    pad,
+    relu,
+    reshape,
+    sigmoid,
+    softmax,
+    sqrt,
+    squeeze,
+    stack,
+    sum,
+    tanh,
+    transpose,
+    var,
+    where,
+)
+from .random import manual_seed
+
+# Public functions that are not differentiable ops; every other op name must be in REGISTRY.
+NON_DIFFERENTIABLE = (
+    "argmax", "argmin", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+)
+
+__all__ = [
+    "NON_DIFFERENTIABLE", "REGISTRY", "Function", "GradcheckError", "Tensor", "abs", "arange",
+    "argmax", "argmin", "broadcast_to", "clip", "concatenate", "enable_grad", "equal", "exp",
+    "expand_dims", "eye", "flatten", "full", "get_default_dtype", "gradcheck", "greater",
+    "greater_equal", "is_grad_enabled", "less", "less_equal", "log", "log_softmax", "logsumexp",
+    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "no_grad", "not_equal",
+    "numerical_grad", "ones", "ones_like", "pad", "rand", "randn", "register", "relu", "reshape",
+    "set_default_dtype", "set_grad_enabled", "sigmoid", "softmax", "sqrt", "squeeze", "stack",
+    "sum", "tanh", "tensor", "transpose", "var", "where", "zeros", "zeros_like",
+]

@@ -1,0 +1,100 @@
+"""The dtype policy: which numpy dtype a new tensor gets.
+
+Python floats and lists of them become the default floating dtype (float32
+unless `set_default_dtype` changes it); numpy arrays keep their dtype;
+integers stay integers; complex, object and string data are refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_default_dtype: np.dtype = np.dtype(np.float32)
+
+_SUPPORTED_KINDS = "biuf"  # bool, signed int, unsigned int, float
+
+
+def get_default_dtype() -> np.dtype:
+    """The floating dtype given to tensors made from Python floats."""
+    return _default_dtype
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Set the default floating dtype (float16, float32 or float64).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.set_default_dtype("float64"); ag.tensor(1.5).dtype
+    dtype('float64')
+    >>> ag.set_default_dtype("float32")
+    """
+    global _default_dtype
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"set_default_dtype: expected a floating dtype, got {dtype}")
+    _default_dtype = dtype
+
+
+def is_floating(dtype: np.dtype) -> bool:
+    """True for the dtypes that may require grad."""
+    return dtype.kind == "f"
+
+
+def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> np.ndarray:
+    """Turn user data into an ndarray following the dtype policy.
+
+    An ndarray with no `dtype` asked for is used as it is (no copy); anything
+    else is converted, with Python floats taking the default dtype.
+    """
+    if isinstance(data, np.ndarray) and dtype is None:
+        array = data
+    elif isinstance(data, np.generic) and dtype is None:
+        array = np.asarray(data)
+    else:
+        try:
+            array = np.asarray(data, dtype=dtype)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"{op}: cannot make a tensor from {type(data).__name__} data ({error})"
+            ) from None
+        if dtype is None and array.dtype == np.float64 and not _holds_numpy_float64(data):
+            array = array.astype(_default_dtype)
+    if array.dtype.kind not in _SUPPORTED_KINDS:
+        raise TypeError(
+            f"{op}: unsupported dtype {array.dtype} (expected bool, integer or float data; "
+            "complex, object and string arrays are not supported)"
+        )
+    return array
+
+
+def _holds_numpy_float64(data: Any) -> bool:
+    """True when `data` already carries numpy float64 values, which keep their dtype."""
+    if isinstance(data, (np.ndarray, np.generic)):
+        return data.dtype == np.float64
+    if isinstance(data, (list, tuple)) and data:
+        return all(_holds_numpy_float64(item) for item in data)
+    return False
+
+
+def scalar_array(value: Any, like: np.dtype) -> np.generic | np.ndarray:
+    """A numpy scalar for a Python number used beside a tensor of dtype `like`.
+
+    The number adopts the tensor's dtype where it fits (numpy's rule for
+    Python scalars), so `x32 * 2.0` stays float32.
+    """
+    if isinstance(value, bool):
+        kind = "b"
+    elif isinstance(value, int):
+        kind = "i"
+    elif isinstance(value, float):
+        kind = "f"
+    else:
+        return as_array(value, op="operand")
+    if like.kind == "f" or kind == like.kind or kind == "b":
+        return like.type(value)
+    if kind == "i" and like.kind in "bu":
+        return np.int64(value)
+    return _default_dtype.type(value)

@@ -1,0 +1,186 @@
+"""Reverse-mode sweep: order the graph, walk it once backward, accumulate.
+
+The graph is the DAG of `Function` nodes hanging off `Tensor.grad_fn`. The
+sort is Kahn's algorithm on consumer counts (no recursion, so a chain of a
+million ops is fine); each node runs when every consumer of its output has
+handed it a gradient, and gradients meeting at a node are summed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from .grad_mode import is_grad_enabled, set_grad_enabled
+
+if TYPE_CHECKING:
+    from .function import Function
+    from .tensor import Tensor
+
+
+def backward(
+    root: Tensor,
+    gradient: Tensor | None = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    inputs: Sequence[Tensor] | None = None,
+) -> list[Tensor | None] | None:
+    """Backpropagate from `root`, seeding it with `gradient` (ones for a scalar).
+
+    Without `inputs`, gradients accumulate into the `.grad` of every leaf that
+    requires grad. With `inputs`, their gradients are returned instead and no
+    `.grad` is touched. `create_graph` records the sweep itself, so the
+    gradients can be differentiated again.
+    """
+    from .tensor import Tensor
+
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward: the tensor does not require grad and has no grad_fn "
+            "(make an input with requires_grad=True, and compute it outside no_grad())"
+        )
+    seed = _seed_gradient(root, gradient)
+    retain_graph = retain_graph or create_graph  # a recorded backward refers to the saved values
+    targets = {id(t): i for i, t in enumerate(inputs)} if inputs is not None else None
+    captured: list[Tensor | None] = [None] * len(inputs) if inputs is not None else []
+
+    previous_mode = is_grad_enabled()
+    set_grad_enabled(create_graph)
+    try:
+        if root.grad_fn is None:  # a leaf: its gradient is the seed
+            _deliver(root, seed, {}, targets, captured)
+        else:
+            _sweep(root.grad_fn, seed, retain_graph, targets, captured)
+    finally:
+        set_grad_enabled(previous_mode)
+    return captured if inputs is not None else None
+
+
+def _seed_gradient(root: Tensor, gradient: Tensor | np.ndarray | float | None) -> Tensor:
+    from .tensor import Tensor
+
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward: grad can be implicitly created only for a single-element tensor, "
+                f"but the output has shape {root.shape}; pass gradient= with that shape "
+                "(or reduce the output, e.g. with .sum())"
+            )
+        return Tensor._from_op(np.ones_like(root.data), None)
+    seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=root.dtype)
+    if seed.shape != root.shape:
+        raise ValueError(
+            f"backward: gradient has shape {seed.shape} but the output has shape {root.shape}"
+        )
+    return seed
+
+
+def _count_consumers(start: Function) -> dict[Function, int]:
+    """For every node above `start`, how many recorded uses its output has."""
+    consumers: dict[Function, int] = {start: 0}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for tensor in node.inputs:
+            producer = tensor.grad_fn
+            if producer is None or not tensor.requires_grad:
+                continue
+            if producer in consumers:
+                consumers[producer] += 1
+            else:
+                consumers[producer] = 1
+                stack.append(producer)
+    return consumers
+
+
+def _sweep(start: Function, seed: Tensor, retain_graph: bool, targets, captured) -> None:
+    """Run every node's backward once, in reverse topological order (Kahn's algorithm)."""
+    consumers = _count_consumers(start)
+    pending: dict[Function, Tensor] = {start: seed}  # gradient w.r.t. each node's output
+    ready = [start]
+    while ready:
+        node = ready.pop()
+        inputs = node.inputs
+        grad = pending.pop(node, None)
+        if grad is None:  # every consumer returned None: nothing flows through here
+            input_grads: tuple = (None,) * len(inputs)
+        else:
+            if node._saved is None:
+                _raise_released(node)
+            input_grads = node.backward(grad)
+            if not retain_graph:
+                node.release()
+            if len(input_grads) != len(inputs):
+                raise RuntimeError(
+                    f"{node.name}.backward returned {len(input_grads)} gradients "
+                    f"for {len(inputs)} inputs"
+                )
+        for tensor, input_grad in zip(inputs, input_grads):
+            if not tensor.requires_grad:
+                continue
+            producer = tensor.grad_fn
+            if input_grad is not None:
+                given, wanted = input_grad.data, tensor.data
+                if given.shape != wanted.shape or given.dtype != wanted.dtype:
+                    input_grad = _fit_to(input_grad, tensor, node)
+                if producer is None or targets is not None or tensor._retains_grad:
+                    _deliver(tensor, input_grad, pending, targets, captured)
+                else:  # the common case, inlined: an intermediate tensor
+                    earlier = pending.get(producer)
+                    pending[producer] = input_grad if earlier is None else earlier + input_grad
+            if producer is not None:
+                consumers[producer] -= 1
+                if consumers[producer] == 0:
+                    ready.append(producer)
+
+
+def _raise_released(node: Function) -> None:
+    raise RuntimeError(
+        f"backward: trying to backward through the graph a second time (the saved "
+        f"values of op '{node.name}' were freed after the first backward); pass "
+        "retain_graph=True to the first backward() if you need to walk it again"
+    )
+
+
+def _deliver(tensor: Tensor, grad: Tensor, pending, targets, captured) -> None:
+    """Add `grad` where it belongs: the pending gradient of the node that made
+    `tensor`, the `.grad` of a leaf (or of a tensor that retains grad), or the
+    slot of a requested input."""
+    if targets is not None:
+        slot = targets.get(id(tensor))
+        if slot is not None:
+            captured[slot] = grad if captured[slot] is None else captured[slot] + grad
+    elif tensor.grad_fn is None or tensor._retains_grad:
+        tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+    producer = tensor.grad_fn
+    if producer is not None:
+        pending[producer] = grad if producer not in pending else pending[producer] + grad
+
+
+def _fit_to(grad: Tensor, tensor: Tensor, node: Function) -> Tensor:
+    """Undo broadcasting and match the input's dtype; the one place this happens."""
+    if grad.shape != tensor.shape:
+        grad = unbroadcast(grad, tensor.shape)
+        if grad.shape != tensor.shape:
+            raise AssertionError(
+                f"{node.name}.backward produced a gradient of shape {grad.shape} "
+                f"for an input of shape {tensor.shape}"
+            )
+    if grad.dtype != tensor.dtype:
+        grad = grad.astype(tensor.dtype)
+    return grad
+
+
+def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum `grad` over the axes that broadcasting added or stretched, to get `shape`."""
+    leading = grad.ndim - len(shape)
+    if leading < 0:
+        return grad
+    stretched = tuple(
+        leading + i for i, n in enumerate(shape) if n == 1 and grad.shape[leading + i] != 1
+    )
+    axes = tuple(range(leading)) + stretched
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape) if grad.shape != shape else grad

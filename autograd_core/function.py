@@ -1,0 +1,205 @@
+"""`Function`, the unit every op is made of, and the registry of ops.
+
+An op is a `Function` subclass with `forward` (numpy arrays in, array out)
+and, right below it, `backward` (upstream gradient in, one gradient per
+input out, written with Tensor ops so that the backward pass can itself be
+recorded). Calling `Op.apply(*inputs)` runs forward and, when grad mode is
+on and an input requires grad, links the op into the graph as the new
+tensor's `grad_fn`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar
+
+import numpy as np
+
+from .dtypes import as_array, scalar_array
+from .grad_mode import _state as _grad_state
+from .grad_mode import is_grad_enabled
+from .scope import _state as _scope_state
+from .tensor import Tensor
+
+
+class Function:
+    """Base class of ops: subclass it, write `forward` and `backward`, call `apply`.
+
+    Inside both methods the instance is the context `ctx` of one call: save
+    what backward needs with `ctx.save_for_backward(...)`, read it back with
+    `ctx.saved_tensors`, and check `ctx.needs_input_grad[i]` to skip gradients
+    nobody asked for.
+
+    Examples
+    --------
+    >>> import numpy as np, autograd_core as ag
+    >>> class Cube(ag.Function):
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return (grad * 3 * x * x,)
+    >>> ag.gradcheck(Cube.apply, ag.tensor([0.5, -2.0], dtype="float64", requires_grad=True))
+    True
+    """
+
+    name: ClassVar[str] = ""
+    inputs: tuple[Tensor, ...] = ()
+    needs_input_grad: tuple[bool, ...] = ()
+    scope: tuple[Any, ...] = ()  # the module calls this node was recorded in
+    _saved: tuple[np.ndarray, ...] | None = ()
+    _output: np.ndarray | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("name"):
+            cls.name = cls.__name__.lower()
+
+    def forward(ctx, *arrays: np.ndarray, **params: Any) -> np.ndarray:
+        """Compute the op on numpy arrays; save what backward needs."""
+        raise NotImplementedError(f"{type(ctx).__name__} must define forward")
+
+    def backward(ctx, grad: Tensor) -> tuple[Tensor | None, ...]:
+        """Return dL/d(input) for each input, given grad = dL/d(output)."""
+        raise NotImplementedError(f"{type(ctx).__name__} must define backward")
+
+    # ------------------------------------------------------------------ saving
+
+    def save_for_backward(ctx, *arrays: np.ndarray) -> None:
+        """Keep arrays for backward; inputs and the output come back as graph tensors."""
+        ctx._saved = arrays
+
+    @property
+    def saved_tensors(ctx) -> tuple[Tensor, ...]:
+        """The saved arrays as Tensors, linked into the graph where they are inputs or output.
+
+        An input comes back as the input tensor itself and the output as a
+        tensor made by this node, so a recorded backward can be differentiated
+        again; any other array is a constant.
+        """
+        if ctx._saved is None:
+            raise RuntimeError(
+                f"{ctx.name}: its saved values were freed by an earlier backward(); "
+                "pass retain_graph=True to the first backward() to walk the graph again"
+            )
+        return tuple([ctx._saved_tensor(array) for array in ctx._saved])
+
+    def _saved_tensor(ctx, array: np.ndarray) -> Tensor:
+        for tensor in ctx.inputs:
+            if tensor.data is array:
+                return tensor
+        if array is ctx._output and is_grad_enabled():
+            return Tensor._from_op(array, ctx)
+        return Tensor._from_op(array, None)
+
+    def release(ctx) -> None:
+        """Free the saved arrays once backward has used them."""
+        ctx._saved = None
+        ctx._output = None
+
+    @property
+    def released(ctx) -> bool:
+        """True after `release` (a later backward through this node would be wrong)."""
+        return ctx._saved is None
+
+    # ----------------------------------------------------------------- calling
+
+    @classmethod
+    def apply(cls, *inputs: Any, **params: Any) -> Tensor:
+        """Run the op on tensors (or numbers and arrays) and record it in the graph."""
+        for x in inputs:
+            if not isinstance(x, Tensor):
+                inputs = _as_tensors(inputs)
+                break
+        ctx = object.__new__(cls)
+        record = False
+        if _grad_state.enabled:
+            for x in inputs:
+                if x.requires_grad:
+                    record = True
+                    break
+        if record:
+            ctx.inputs = inputs
+            ctx.needs_input_grad = tuple([x.requires_grad for x in inputs])
+            if _scope_state.current:
+                ctx.scope = _scope_state.current
+        # NOTE: 0-d results stay numpy scalars, as numpy's own ufuncs return them:
+        # wrapping each in a 0-d array would double the cost of scalar graphs.
+        out = ctx.forward(*[x.data for x in inputs], **params)
+        if record and out.dtype.kind == "f":
+            ctx._output = out
+            return Tensor._from_op(out, ctx)
+        return Tensor._from_op(out, None)
+
+
+def _as_tensors(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
+    """Wrap numbers and arrays beside tensors; Python numbers take a tensor's dtype."""
+    like = next((x.dtype for x in inputs if isinstance(x, Tensor)), None)
+    tensors = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            tensors.append(x)
+        elif like is not None and isinstance(x, (bool, int, float)):
+            tensors.append(Tensor._from_op(scalar_array(x, like), None))
+        else:
+            tensors.append(Tensor._from_op(as_array(x, op="operand"), None))
+    return tuple(tensors)
+
+
+# ---------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """What the tests and the graph viewer know about one registered op.
+
+    `call` builds the op from tensors; `sample` names the input strategy in
+    `autograd_core.testing`; `domains` gives each input's valid values;
+    `reference` computes the same forward on numpy arrays.
+    """
+
+    name: str
+    call: Callable[..., Tensor]
+    sample: str
+    domains: tuple[str, ...]
+    primitive: bool
+    twice_differentiable: bool
+    reference: Callable[..., np.ndarray] | None
+
+
+REGISTRY: dict[str, OpSpec] = {}
+
+
+def register(
+    name: str,
+    *,
+    sample: str,
+    domains: tuple[str, ...] = ("real",),
+    twice_differentiable: bool = True,
+    reference: Callable[..., np.ndarray] | None = None,
+) -> Callable[[Any], Any]:
+    """Class or function decorator that adds a differentiable op to `REGISTRY`.
+
+    Primitives are `Function` subclasses; composites are plain functions of
+    Tensor ops, registered so that the same gradient tests cover them.
+    """
+
+    def decorate(op: Any) -> Any:
+        if name in REGISTRY:
+            raise ValueError(f"register: an op named {name!r} is already registered")
+        primitive = isinstance(op, type) and issubclass(op, Function)
+        if primitive:
+            op.name = name
+        REGISTRY[name] = OpSpec(
+            name=name,
+            call=op.apply if primitive else op,
+            sample=sample,
+            domains=domains,
+            primitive=primitive,
+            twice_differentiable=twice_differentiable,
+            reference=reference,
+        )
+        return op
+
+    return decorate

@@ -1,0 +1,86 @@
+"""Switching graph recording on and off: `no_grad` and `enable_grad`.
+
+The switch is thread-local, so `no_grad` in one thread leaves recording on
+in every other thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable, TypeVar
+
+
+
+class _GradState(threading.local):
+    """Per-thread grad mode; the class attribute is every new thread's default."""
+
+    enabled = True
+
+
+_state = _GradState()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_grad_enabled() -> bool:
+    """True when ops record the graph (the default)."""
+    return _state.enabled
+
+
+def set_grad_enabled(enabled: bool) -> None:
+    """Turn graph recording on or off for the current thread."""
+    _state.enabled = bool(enabled)
+
+
+class _GradMode:
+    """Context manager and decorator that sets grad mode, restoring it on exit."""
+
+    enabled: bool
+
+    def __enter__(self) -> None:
+        self._previous = is_grad_enabled()
+        set_grad_enabled(self.enabled)
+
+    def __exit__(self, *exc_info: object) -> None:
+        set_grad_enabled(self._previous)
+
+    def __call__(self, function: F) -> F:
+        mode = type(self)
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with mode():
+                return function(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):  # noqa: N801 (named as in PyTorch)
+    """Run without recording the graph: results do not require grad.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x = ag.tensor(2.0, requires_grad=True)
+    >>> with ag.no_grad():
+    ...     (x * x).requires_grad
+    False
+    """
+
+    enabled = False
+
+
+class enable_grad(_GradMode):  # noqa: N801 (named as in PyTorch)
+    """Record the graph again, for example inside a `no_grad` block.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x = ag.tensor(2.0, requires_grad=True)
+    >>> with ag.no_grad(), ag.enable_grad():
+    ...     (x * x).requires_grad
+    True
+    """
+
+    enabled = True

@@ -1,0 +1,151 @@
+"""Checking gradients against central differences, in float64.
+
+`numerical_grad` estimates dL/dx by (L(x + eps) - L(x - eps)) / (2 eps), one
+element at a time; `gradcheck` compares that with what backward computes and
+says which input and element disagree, and by how much.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .engine import backward
+from .grad_mode import enable_grad, no_grad
+from .tensor import Tensor
+
+
+class GradcheckError(AssertionError):
+    """Raised by `gradcheck` when backward and central differences disagree."""
+
+
+def _as_float64_leaves(inputs: Sequence[Any], requires_grad: bool) -> list[Any]:
+    """Fresh float64 leaves for the floating tensors among `inputs`; the rest pass through."""
+    leaves = []
+    for x in inputs:
+        if isinstance(x, Tensor) and x.dtype.kind == "f":
+            wants_grad = requires_grad and x.requires_grad
+            leaves.append(Tensor(x.data.astype(np.float64), requires_grad=wants_grad, name=x.name))
+        else:
+            leaves.append(x)
+    return leaves
+
+
+def _weighted_output(fn: Callable[..., Any], args: list[Any], weights: np.ndarray | None) -> float:
+    out = fn(*args)
+    data = np.asarray(out.data if isinstance(out, Tensor) else out, dtype=np.float64)
+    return float(np.sum(data if weights is None else data * weights))
+
+
+def numerical_grad(
+    fn: Callable[..., Any], *inputs: Any, eps: float = 1e-6, grad_output: Any = None
+) -> tuple[np.ndarray | None, ...]:
+    """Central-difference gradient of sum(grad_output * fn(*inputs)) for each floating input.
+
+    `grad_output` defaults to ones (the gradient of the sum of the output).
+    Non-floating inputs get None.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.numerical_grad(lambda x: x * x, ag.tensor(3.0, dtype="float64"))[0].round(6)
+    array(6.)
+    """
+    args = _as_float64_leaves(inputs, requires_grad=False)
+    weights = None if grad_output is None else np.asarray(grad_output, dtype=np.float64)
+    grads: list[np.ndarray | None] = []
+    with no_grad():
+        for i, x in enumerate(args):
+            if not (isinstance(x, Tensor) and x.dtype.kind == "f"):
+                grads.append(None)
+                continue
+            base = x.data
+            grad = np.zeros_like(base)
+            for j in range(base.size):
+                shifted = []
+                for sign in (1.0, -1.0):
+                    moved = base.copy()
+                    moved.flat[j] += sign * eps
+                    args[i] = Tensor(moved)
+                    shifted.append(_weighted_output(fn, args, weights))
+                grad.flat[j] = (shifted[0] - shifted[1]) / (2 * eps)
+            args[i] = x
+            grads.append(grad)
+    return tuple(grads)
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    *inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    grad_output: Any = None,
+) -> bool:
+    """Check backward against central differences for every input that requires grad.
+
+    The inputs are copied to float64. With a non-scalar output, a random
+    upstream gradient (fixed seed) is used unless `grad_output` is given, so
+    the check is not tied to a gradient of all ones. Returns True or raises
+    `GradcheckError` naming the input, the worst element and both values.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x = ag.tensor([0.5, 1.5], requires_grad=True)
+    >>> ag.gradcheck(lambda t: (t.tanh() * t).sum(), x)
+    True
+    """
+    leaves = _as_float64_leaves(inputs, requires_grad=True)
+    checked = [i for i, x in enumerate(leaves) if isinstance(x, Tensor) and x.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input requires grad, so there is nothing to check")
+    with enable_grad():
+        out = fn(*leaves)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
+    if out.dtype != np.float64:
+        warnings.warn(
+            f"gradcheck: fn returned {out.dtype}, not float64; central differences "
+            "need float64 throughout to be accurate",
+            stacklevel=2,
+        )
+    if grad_output is None:
+        grad_output = np.random.default_rng(0).uniform(-1.0, 1.0, out.shape)
+    weights = np.asarray(grad_output, dtype=np.float64)
+    targets = [leaves[i] for i in checked]
+    analytic = (
+        backward(out, Tensor(weights.astype(out.dtype)), inputs=targets)
+        if out.requires_grad
+        else [None] * len(targets)
+    )
+    numeric = numerical_grad(fn, *leaves, eps=eps, grad_output=weights)
+    for i, grad in zip(checked, analytic):
+        expected = numeric[i]
+        actual = np.zeros_like(expected) if grad is None else np.asarray(grad.data, np.float64)
+        _compare(i, leaves[i], actual, expected, atol, rtol)
+    return True
+
+
+def _compare(
+    position: int, x: Tensor, actual: np.ndarray, expected: np.ndarray, atol: float, rtol: float
+) -> None:
+    if actual.shape != expected.shape:
+        raise GradcheckError(
+            f"gradcheck: the gradient of input {position} has shape {actual.shape}, "
+            f"expected {expected.shape}"
+        )
+    excess = np.abs(actual - expected) - (atol + rtol * np.abs(expected))
+    if actual.size == 0 or not (np.any(excess > 0) or np.any(np.isnan(actual) != np.isnan(expected))):
+        return
+    worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(excess), np.inf, excess))), actual.shape)
+    label = f"input {position}" + (f" ({x.name})" if x.name else "")
+    raise GradcheckError(
+        f"gradcheck: {label} of shape {x.shape}: backward and central differences disagree; "
+        f"worst element {tuple(int(k) for k in worst)}: backward gives {float(actual[worst]):.8g}, "
+        f"central differences give {float(expected[worst]):.8g} "
+        f"(difference {abs(actual[worst] - expected[worst]):.3g}, allowed "
+        f"{atol + rtol * abs(expected[worst]):.3g} from atol={atol}, rtol={rtol})"
+    )

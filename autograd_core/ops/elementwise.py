@@ -1,0 +1,439 @@
+"""Elementwise primitives: arithmetic with broadcasting, unary functions, selections.
+
+Broadcasting needs nothing here: a backward returns gradients of the
+broadcast shape and the engine sums them back to each input's shape.
+Comparisons give boolean tensors and are not differentiable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, register
+from ..tensor import Tensor
+
+# ------------------------------------------------------------------ arithmetic
+
+
+@register("add", sample="binary", reference=np.add)
+class Add(Function):
+    """out = x + y;   dL/dx = grad,   dL/dy = grad"""
+
+    def forward(ctx, x, y):
+        return x + y
+
+    def backward(ctx, grad):
+        return grad, grad
+
+
+@register("sub", sample="binary", reference=np.subtract)
+class Sub(Function):
+    """out = x - y;   dL/dx = grad,   dL/dy = -grad"""
+
+    def forward(ctx, x, y):
+        return x - y
+
+    def backward(ctx, grad):
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+@register("mul", sample="binary", reference=np.multiply)
+class Mul(Function):
+    """out = x * y;   dL/dx = grad * y,   dL/dy = grad * x"""
+
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return (
+            grad * y if ctx.needs_input_grad[0] else None,
+            grad * x if ctx.needs_input_grad[1] else None,
+        )
+
+
+@register("div", sample="binary", domains=("real", "nonzero"), reference=np.divide)
+class Div(Function):
+    """out = x / y;   dL/dx = grad / y,   dL/dy = -grad * x / y**2"""
+
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x / y
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return (
+            grad / y if ctx.needs_input_grad[0] else None,
+            -grad * x / (y * y) if ctx.needs_input_grad[1] else None,
+        )
+
+
+@register("pow", sample="binary", domains=("positive", "real"), reference=np.power)
+class Pow(Function):
+    """out = x ** y;   dL/dx = grad * y * x**(y-1),   dL/dy = grad * out * log(x)"""
+
+    def forward(ctx, x, y):
+        out = x**y
+        ctx.save_for_backward(x, y, out)
+        return out
+
+    def backward(ctx, grad):
+        x, y, out = ctx.saved_tensors
+        return (
+            grad * y * x ** (y - 1) if ctx.needs_input_grad[0] else None,
+            grad * out * log(x) if ctx.needs_input_grad[1] else None,
+        )
+
+
+@register("neg", sample="unary", reference=np.negative)
+class Neg(Function):
+    """out = -x;   dL/dx = -grad"""
+
+    def forward(ctx, x):
+        return -x
+
+    def backward(ctx, grad):
+        return (-grad,)
+
+
+# ------------------------------------------------------------- unary functions
+
+
+@register("exp", sample="unary", reference=np.exp)
+class Exp(Function):
+    """out = e**x;   dL/dx = grad * out"""
+
+    def forward(ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return (grad * out,)
+
+
+@register("log", sample="unary", domains=("positive",), reference=np.log)
+class Log(Function):
+    """out = ln x;   dL/dx = grad / x"""
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return (grad / x,)
+
+
+@register("sqrt", sample="unary", domains=("positive",), reference=np.sqrt)
+class Sqrt(Function):
+    """out = sqrt(x);   dL/dx = grad / (2 out)"""
+
+    def forward(ctx, x):
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return (grad / (out * 2),)
+
+
+@register("tanh", sample="unary", reference=np.tanh)
+class Tanh(Function):
+    """out = tanh(x);   dL/dx = grad * (1 - out**2)"""
+
+    def forward(ctx, x):
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return (grad * (1 - out * out),)
+
+
+def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    # NOTE: exp(-|x|) never overflows; the two branches are the same function.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+@register("sigmoid", sample="unary", reference=_stable_sigmoid)
+class Sigmoid(Function):
+    """out = 1 / (1 + e**-x);   dL/dx = grad * out * (1 - out)"""
+
+    def forward(ctx, x):
+        out = _stable_sigmoid(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return (grad * out * (1 - out),)
+
+
+@register("relu", sample="unary", domains=("nonzero",), reference=lambda x: np.maximum(x, 0))
+class Relu(Function):
+    """out = max(x, 0);   dL/dx = grad where x > 0, else 0 (0 at the kink, as in PyTorch)"""
+
+    def forward(ctx, x):
+        ctx.save_for_backward((x > 0).astype(x.dtype))
+        return np.maximum(x, 0)
+
+    def backward(ctx, grad):
+        (positive,) = ctx.saved_tensors
+        return (grad * positive,)
+
+
+@register("abs", sample="unary", domains=("nonzero",), reference=np.abs)
+class Abs(Function):
+    """out = |x|;   dL/dx = grad * sign(x) (0 at x = 0)"""
+
+    def forward(ctx, x):
+        ctx.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    def backward(ctx, grad):
+        (sign,) = ctx.saved_tensors
+        return (grad * sign,)
+
+
+@register("clip", sample="clip", reference=lambda x, min, max: np.clip(x, min, max))
+class Clip(Function):
+    """out = min(max(x, min), max);   dL/dx = grad where min <= x <= max, else 0"""
+
+    def forward(ctx, x, min=None, max=None):  # noqa: A002 (numpy's names)
+        if min is not None and max is not None and np.any(np.asarray(min) > np.asarray(max)):
+            raise ValueError(f"clip: min ({min}) must not exceed max ({max})")
+        inside = np.ones(x.shape, dtype=bool)
+        if min is not None:
+            inside &= x >= min
+        if max is not None:
+            inside &= x <= max
+        ctx.save_for_backward(inside.astype(x.dtype))
+        if min is None and max is None:
+            return x.copy()
+        return np.clip(x, min, max)
+
+    def backward(ctx, grad):
+        (inside,) = ctx.saved_tensors
+        return (grad * inside,)
+
+
+def _tie_shares(x: np.ndarray, y: np.ndarray, x_wins: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Shares of the upstream gradient for maximum/minimum; ties split it equally."""
+    # NOTE: a tie gives each side half, so the shares always sum to the upstream grad.
+    share_x = np.where(x == y, 0.5, x_wins).astype(np.result_type(x, y))
+    return share_x, 1 - share_x
+
+
+@register("maximum", sample="binary", domains=("distinct", "distinct"), reference=np.maximum)
+class Maximum(Function):
+    """out = max(x, y) elementwise;   the larger input gets grad, a tie splits it in half"""
+
+    def forward(ctx, x, y):
+        ctx.save_for_backward(*_tie_shares(x, y, x > y))
+        return np.maximum(x, y)
+
+    def backward(ctx, grad):
+        share_x, share_y = ctx.saved_tensors
+        return grad * share_x, grad * share_y
+
+
+@register("minimum", sample="binary", domains=("distinct", "distinct"), reference=np.minimum)
+class Minimum(Function):
+    """out = min(x, y) elementwise;   the smaller input gets grad, a tie splits it in half"""
+
+    def forward(ctx, x, y):
+        ctx.save_for_backward(*_tie_shares(x, y, x < y))
+        return np.minimum(x, y)
+
+    def backward(ctx, grad):
+        share_x, share_y = ctx.saved_tensors
+        return grad * share_x, grad * share_y
+
+
+@register("where", sample="where", reference=lambda x, y, condition: np.where(condition, x, y))
+class Where(Function):
+    """out = x where condition else y;   the chosen side gets grad, the other 0"""
+
+    def forward(ctx, x, y, condition):
+        ctx.condition = condition
+        return np.where(condition, x, y)
+
+    def backward(ctx, grad):
+        condition = ctx.condition
+        return (
+            Where.apply(grad, 0.0, condition=condition) if ctx.needs_input_grad[0] else None,
+            Where.apply(0.0, grad, condition=condition) if ctx.needs_input_grad[1] else None,
+        )
+
+
+@register("astype", sample="astype", reference=lambda x, dtype: x.astype(dtype))
+class AsType(Function):
+    """out = x converted to `dtype`;   dL/dx = grad converted back to x's dtype"""
+
+    def forward(ctx, x, dtype):
+        ctx.input_dtype = x.dtype
+        return x.astype(dtype)
+
+    def backward(ctx, grad):
+        return (AsType.apply(grad, dtype=ctx.input_dtype),)
+
+
+# ------------------------------------------------------------ public functions
+
+
+def add(x: Any, y: Any) -> Tensor:
+    """x + y with broadcasting."""
+    return Add.apply(x, y)
+
+
+def sub(x: Any, y: Any) -> Tensor:
+    """x - y with broadcasting."""
+    return Sub.apply(x, y)
+
+
+def mul(x: Any, y: Any) -> Tensor:
+    """x * y with broadcasting."""
+    return Mul.apply(x, y)
+
+
+def div(x: Any, y: Any) -> Tensor:
+    """x / y with broadcasting."""
+    return Div.apply(x, y)
+
+
+def pow(x: Any, y: Any) -> Tensor:  # noqa: A001 (the operator's name)
+    """x ** y with broadcasting."""
+    return Pow.apply(x, y)
+
+
+def neg(x: Any) -> Tensor:
+    """-x."""
+    return Neg.apply(x)
+
+
+def exp(x: Any) -> Tensor:
+    """e ** x, elementwise."""
+    return Exp.apply(x)
+
+
+def log(x: Any) -> Tensor:
+    """Natural logarithm, elementwise."""
+    return Log.apply(x)
+
+
+def sqrt(x: Any) -> Tensor:
+    """Square root, elementwise."""
+    return Sqrt.apply(x)
+
+
+def tanh(x: Any) -> Tensor:
+    """Hyperbolic tangent, elementwise."""
+    return Tanh.apply(x)
+
+
+def sigmoid(x: Any) -> Tensor:
+    """Logistic sigmoid 1 / (1 + e**-x), computed without overflow for large |x|.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.sigmoid(ag.tensor([-1000.0, 0.0, 1000.0]))
+    tensor([0. , 0.5, 1. ])
+    """
+    return Sigmoid.apply(x)
+
+
+def relu(x: Any) -> Tensor:
+    """max(x, 0), elementwise."""
+    return Relu.apply(x)
+
+
+def abs(x: Any) -> Tensor:  # noqa: A001 (numpy's name)
+    """|x|, elementwise."""
+    return Abs.apply(x)
+
+
+def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 (numpy's names)
+    """Limit x to [min, max] (either bound may be None); gradient passes where it is inside."""
+    return Clip.apply(x, min=min, max=max)
+
+
+def maximum(x: Any, y: Any) -> Tensor:
+    """Elementwise larger of x and y; a tie splits the gradient equally.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x, y = ag.tensor(2.0, requires_grad=True), ag.tensor(2.0, requires_grad=True)
+    >>> ag.maximum(x, y).backward(); x.grad, y.grad
+    (tensor(0.5), tensor(0.5))
+    """
+    return Maximum.apply(x, y)
+
+
+def minimum(x: Any, y: Any) -> Tensor:
+    """Elementwise smaller of x and y; a tie splits the gradient equally."""
+    return Minimum.apply(x, y)
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """Choose x where `condition` is true and y elsewhere, broadcasting all three."""
+    condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    if condition.dtype != bool:
+        raise TypeError(f"where: condition must be boolean, got dtype {condition.dtype}")
+    return Where.apply(x, y, condition=condition)
+
+
+def astype(x: Tensor, dtype: Any) -> Tensor:
+    """x converted to `dtype`; the gradient is converted back."""
+    return AsType.apply(x, dtype=np.dtype(dtype))
+
+
+# ------------------------------------------------- comparisons (no gradient)
+
+
+def _compare(ufunc: np.ufunc, x: Any, y: Any) -> Tensor:
+    a = x.data if isinstance(x, Tensor) else x
+    b = y.data if isinstance(y, Tensor) else y
+    try:
+        return Tensor._from_op(np.asarray(ufunc(a, b)), None)
+    except ValueError as error:
+        raise ValueError(f"{ufunc.__name__}: {error}") from None
+
+
+def less(x: Any, y: Any) -> Tensor:
+    """x < y as a boolean tensor."""
+    return _compare(np.less, x, y)
+
+
+def less_equal(x: Any, y: Any) -> Tensor:
+    """x <= y as a boolean tensor."""
+    return _compare(np.less_equal, x, y)
+
+
+def greater(x: Any, y: Any) -> Tensor:
+    """x > y as a boolean tensor."""
+    return _compare(np.greater, x, y)
+
+
+def greater_equal(x: Any, y: Any) -> Tensor:
+    """x >= y as a boolean tensor."""
+    return _compare(np.greater_equal, x, y)
+
+
+def equal(x: Any, y: Any) -> Tensor:
+    """x == y as a boolean tensor."""
+    return _compare(np.equal, x, y)
+
+
+def not_equal(x: Any, y: Any) -> Tensor:
+    """x != y as a boolean tensor."""
+    return _compare(np.not_equal, x, y)

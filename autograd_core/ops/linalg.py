@@ -1,0 +1,80 @@
+"""Matrix multiplication with numpy's rules: 1-d operands, batched and
+broadcast batch axes. Its backward is two more matmuls, so all of the work
+goes through BLAS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, register
+from ..tensor import Tensor
+from .movement import expand_dims, reshape
+
+
+def _swap_last(x: Tensor) -> Tensor:
+    axes = list(range(x.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return x.transpose(axes)
+
+
+@register("matmul", sample="matmul", reference=np.matmul)
+class MatMul(Function):
+    """out = x @ y;   dL/dx = grad @ y^T,   dL/dy = x^T @ grad (batch axes summed by the engine)"""
+
+    def forward(ctx, x, y):
+        if x.ndim == 0 or y.ndim == 0:
+            raise ValueError(
+                f"matmul: both operands need at least 1 dimension, got shapes {x.shape} and {y.shape}"
+            )
+        if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
+            raise ValueError(
+                f"matmul: shapes {x.shape} and {y.shape} do not match: the last axis of x "
+                f"({x.shape[-1]}) must equal the {'second-to-last' if y.ndim > 1 else 'only'} "
+                f"axis of y ({y.shape[-2 if y.ndim > 1 else 0]})"
+            )
+        ctx.save_for_backward(x, y)
+        return np.matmul(x, y)
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        # NOTE: a 1-d x acts as a (1, k) row and a 1-d y as a (k, 1) column; the
+        # axis numpy dropped from the result is put back on grad for the products.
+        if x.ndim == 1 and y.ndim == 1:
+            grad = reshape(grad, (1, 1))
+        elif x.ndim == 1:
+            grad = expand_dims(grad, -2)
+        elif y.ndim == 1:
+            grad = expand_dims(grad, -1)
+        if x.ndim == 1:
+            x = reshape(x, (1, -1))
+        if y.ndim == 1:
+            y = reshape(y, (-1, 1))
+        grad_x = grad @ _swap_last(y) if ctx.needs_input_grad[0] else None
+        grad_y = _swap_last(x) @ grad if ctx.needs_input_grad[1] else None
+        if grad_x is not None and ctx.inputs[0].ndim == 1:
+            grad_x = _drop_axis(grad_x, -2)
+        if grad_y is not None and ctx.inputs[1].ndim == 1:
+            grad_y = _drop_axis(grad_y, -1)
+        return grad_x, grad_y
+
+
+def _drop_axis(grad: Tensor, axis: int) -> Tensor:
+    """Undo the row/column promotion of a 1-d operand (its batch axes are summed later)."""
+    shape = list(grad.shape)
+    del shape[axis]
+    return reshape(grad, tuple(shape))
+
+
+def matmul(x: Any, y: Any) -> Tensor:
+    """Matrix product with numpy's rules.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> (ag.ones((2, 3)) @ ag.ones(3)).shape
+    (2,)
+    """
+    return MatMul.apply(x, y)

@@ -1,0 +1,264 @@
+"""Movement primitives: ops that rearrange, select or place values without
+computing new ones. Their backward moves the gradient back the same way.
+
+Composites (flatten, squeeze, expand_dims, stack) are reshapes and
+concatenations, so they need no backward of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..function import Function, register
+from ..tensor import Tensor
+from .axes import normalize_axes, normalize_axis
+
+
+@register("reshape", sample="reshape", reference=np.reshape)
+class Reshape(Function):
+    """out = x with a new shape of the same size;   dL/dx = grad reshaped back"""
+
+    def forward(ctx, x, shape):
+        ctx.input_shape = x.shape
+        try:
+            return x.reshape(shape)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"reshape: cannot reshape a tensor of shape {x.shape} (size {x.size}) "
+                f"into shape {shape}"
+            ) from None
+
+    def backward(ctx, grad):
+        return (reshape(grad, ctx.input_shape),)
+
+
+@register("transpose", sample="transpose", reference=np.transpose)
+class Transpose(Function):
+    """out = x with its axes permuted;   dL/dx = grad with the inverse permutation"""
+
+    def forward(ctx, x, axes=None):
+        if axes is None:
+            axes = tuple(range(x.ndim))[::-1]
+        elif sorted(normalize_axes(axes, x.ndim, "transpose")) != list(range(x.ndim)):
+            raise ValueError(
+                f"transpose: axes {tuple(axes)} are not a permutation of the "
+                f"{x.ndim} axes of a tensor of shape {x.shape}"
+            )
+        ctx.axes = tuple(a % x.ndim for a in axes)
+        return np.transpose(x, ctx.axes)
+
+    def backward(ctx, grad):
+        return (transpose(grad, tuple(np.argsort(ctx.axes).tolist())),)
+
+
+@register("broadcast_to", sample="broadcast_to", reference=np.broadcast_to)
+class BroadcastTo(Function):
+    """out = x repeated along new or size-1 axes;   dL/dx = grad summed back (by the engine)"""
+
+    def forward(ctx, x, shape):
+        try:
+            return np.broadcast_to(x, shape)
+        except ValueError:
+            raise ValueError(
+                f"broadcast_to: cannot broadcast a tensor of shape {x.shape} to shape {shape}"
+            ) from None
+
+    def backward(ctx, grad):
+        return (grad,)  # the engine's unbroadcast sums the repeated axes
+
+
+@register("concatenate", sample="concatenate", reference=lambda *xs, axis=0: np.concatenate(xs, axis))
+class Concatenate(Function):
+    """out = the inputs joined along `axis`;   each input gets its slice of grad"""
+
+    def forward(ctx, *xs, axis=0):
+        if not xs:
+            raise ValueError("concatenate: need at least one tensor")
+        if xs[0].ndim == 0:
+            raise ValueError("concatenate: 0-d tensors cannot be concatenated (use stack)")
+        axis = normalize_axis(axis, xs[0].ndim, "concatenate")
+        others = [x.shape[:axis] + x.shape[axis + 1 :] for x in xs]
+        if any(x.ndim != xs[0].ndim for x in xs) or len(set(others)) > 1:
+            raise ValueError(
+                f"concatenate: shapes {[x.shape for x in xs]} must match except along axis {axis}"
+            )
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([0] + [x.shape[axis] for x in xs]).tolist()
+        return np.concatenate(xs, axis=axis)
+
+    def backward(ctx, grad):
+        lead = (slice(None),) * ctx.axis
+        bounds = ctx.bounds
+        return tuple(
+            grad[lead + (slice(start, stop),)] if needed else None
+            for start, stop, needed in zip(bounds[:-1], bounds[1:], ctx.needs_input_grad)
+        )
+
+
+def _pad_width(pad_width: Any, ndim: int) -> tuple[tuple[int, int], ...]:
+    """numpy's pad_width forms (n, (before, after), one pair per axis) as one pair per axis."""
+    widths = np.asarray(pad_width)
+    if widths.dtype.kind not in "iu" or np.any(widths < 0):
+        raise ValueError(f"pad: pad_width must be non-negative integers, got {pad_width!r}")
+    try:
+        pairs = np.broadcast_to(widths, (ndim, 2))
+    except ValueError:
+        raise ValueError(
+            f"pad: pad_width {pad_width!r} does not fit a tensor with {ndim} axes "
+            "(give an int, a (before, after) pair, or one pair per axis)"
+        ) from None
+    return tuple((int(a), int(b)) for a, b in pairs)
+
+
+@register("pad", sample="pad", reference=lambda x, pad_width, constant_values=0: np.pad(x, pad_width, constant_values=constant_values))
+class Pad(Function):
+    """out = x surrounded by a constant;   dL/dx = the middle of grad"""
+
+    def forward(ctx, x, pad_width, constant_values=0):
+        ctx.pairs = _pad_width(pad_width, x.ndim)
+        return np.pad(x, ctx.pairs, mode="constant", constant_values=constant_values)
+
+    def backward(ctx, grad):
+        middle = tuple(slice(a, n - b) for (a, b), n in zip(ctx.pairs, grad.shape))
+        return (grad[middle],)
+
+
+def _is_basic(index: Any) -> bool:
+    """True for indices that select without copying and never repeat an element."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        isinstance(p, (slice, type(None), type(Ellipsis)))
+        or (isinstance(p, (int, np.integer)) and not isinstance(p, bool))
+        for p in parts
+    )
+
+
+def _plain_index(index: Any) -> Any:
+    """Replace tensors and lists inside an index by numpy arrays."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(p) for p in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+@register("getitem", sample="getitem", reference=lambda x, index: x[index])
+class GetItem(Function):
+    """out = x[index];   dL/dx = zeros with grad added at the selected places"""
+
+    def forward(ctx, x, index):
+        ctx.index = index
+        ctx.input_shape = x.shape
+        return x[index]
+
+    def backward(ctx, grad):
+        return (ScatterAdd.apply(grad, index=ctx.index, shape=ctx.input_shape),)
+
+
+@register("scatter_add", sample="scatter_add")
+class ScatterAdd(Function):
+    """out = zeros(shape) with x added at out[index], repeated indices accumulating;
+    dL/dx = grad[index]"""
+
+    def forward(ctx, x, index, shape):
+        ctx.index = index
+        out = np.zeros(shape, dtype=x.dtype)
+        if _is_basic(index) or (isinstance(index, np.ndarray) and index.dtype == bool):
+            out[index] = x  # no element can be selected twice
+        else:
+            np.add.at(out, index, x)
+        return out
+
+    def backward(ctx, grad):
+        return (GetItem.apply(grad, index=ctx.index),)
+
+
+# ------------------------------------------------------------ public functions
+
+
+def reshape(x: Tensor, shape: Any) -> Tensor:
+    """The same values in a new shape (one entry may be -1)."""
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    return Reshape.apply(x, shape=shape)
+
+
+def transpose(x: Tensor, axes: Sequence[int] | None = None) -> Tensor:
+    """Permute the axes (None reverses them, as `.T` does)."""
+    return Transpose.apply(x, axes=None if axes is None else tuple(axes))
+
+
+def broadcast_to(x: Tensor, shape: Any) -> Tensor:
+    """x repeated to `shape` by numpy's broadcasting rules."""
+    return BroadcastTo.apply(x, shape=tuple(shape) if not isinstance(shape, int) else (shape,))
+
+
+def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis."""
+    return Concatenate.apply(*tensors, axis=axis)
+
+
+def pad(x: Tensor, pad_width: Any, constant_values: float = 0) -> Tensor:
+    """Pad with a constant, taking numpy's `pad_width` forms."""
+    return Pad.apply(x, pad_width=pad_width, constant_values=constant_values)
+
+
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """x[index] with slices, steps, integer arrays (repeats accumulate) and boolean masks."""
+    return GetItem.apply(x, index=_plain_index(index))
+
+
+def scatter_add(x: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
+    """zeros(shape) with x added at [index]; the adjoint of getitem."""
+    return ScatterAdd.apply(x, index=_plain_index(index), shape=tuple(shape))
+
+
+@register("flatten", sample="flatten")
+def flatten(x: Tensor, start_axis: int = 0, end_axis: int = -1) -> Tensor:
+    """Merge axes start_axis..end_axis into one (all of them by default)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    start = normalize_axis(start_axis, x.ndim, "flatten")
+    end = normalize_axis(end_axis, x.ndim, "flatten")
+    if start > end:
+        raise ValueError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis}")
+    merged = int(np.prod(x.shape[start : end + 1], dtype=np.int64))
+    return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1 :])
+
+
+@register("squeeze", sample="squeeze", reference=np.squeeze)
+def squeeze(x: Tensor, axis: Any = None) -> Tensor:
+    """Drop size-1 axes (all of them, or those named by `axis`)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    axes = normalize_axes(axis, x.ndim, "squeeze")
+    if axis is None:
+        axes = tuple(a for a in axes if x.shape[a] == 1)
+    elif any(x.shape[a] != 1 for a in axes):
+        raise ValueError(f"squeeze: axis {axis} of shape {x.shape} does not have size 1")
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+@register("expand_dims", sample="expand_dims", reference=np.expand_dims)
+def expand_dims(x: Tensor, axis: Any) -> Tensor:
+    """Insert size-1 axes at the positions `axis` of the result."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    ndim = x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1)
+    axes = normalize_axes(axis, ndim, "expand_dims")
+    sizes = iter(x.shape)
+    return reshape(x, tuple(1 if i in axes else next(sizes) for i in range(ndim)))
+
+
+@register("stack", sample="stack", reference=lambda *xs, axis=0: np.stack(xs, axis))
+def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new axis."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: need at least one tensor")
+    if len({t.shape for t in tensors}) > 1:
+        raise ValueError(f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}")
+    axis = normalize_axis(axis, tensors[0].ndim + 1, "stack")
+    return concatenate([expand_dims(t, axis) for t in tensors], axis=axis)
