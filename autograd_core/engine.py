@@ -8,7 +8,8 @@ handed it a gradient, and gradients meeting at a node are summed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,7 +34,6 @@ def backward(
     `.grad` is touched. `create_graph` records the sweep itself, so the
     gradients can be differentiated again.
     """
-    from .tensor import Tensor
 
     if not root.requires_grad:
         raise RuntimeError(

@@ -10,8 +10,9 @@ tensor's `grad_fn`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -126,7 +127,13 @@ class Function:
                 ctx.scope = _scope_state.current
         # NOTE: 0-d results stay numpy scalars, as numpy's own ufuncs return them:
         # wrapping each in a 0-d array would double the cost of scalar graphs.
-        out = ctx.forward(*[x.data for x in inputs], **params)
+        try:
+            out = ctx.forward(*[x.data for x in inputs], **params)
+        except ValueError as error:
+            if str(error).startswith(f"{cls.name}:"):
+                raise
+            shapes = " and ".join(str(x.shape) for x in inputs)
+            raise ValueError(f"{cls.name}: {error} (input shapes {shapes})") from error
         if record and out.dtype.kind == "f":
             ctx._output = out
             return Tensor._from_op(out, ctx)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Any, Callable, TypeVar
-
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 
 class _GradState(threading.local):

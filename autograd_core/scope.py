@@ -8,8 +8,9 @@ viewer groups nodes into one cluster per module call with it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 
 class _ScopeState(threading.local):

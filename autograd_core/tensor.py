@@ -10,7 +10,8 @@ work to the op that implements it in `autograd_core.ops`.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ class Tensor:
     tensor([2., 4.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_retains_grad", "__weakref__")
+    __slots__ = ("__weakref__", "_retains_grad", "data", "grad", "grad_fn", "name", "requires_grad")
     __array_ufunc__ = None  # numpy hands `array + tensor` to Tensor.__radd__
 
     def __init__(
@@ -228,7 +229,7 @@ class Tensor:
     def abs(self) -> Tensor:
         return _ops.abs(self)
 
-    def clip(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 (numpy's names)
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:
         return _ops.clip(self, min, max)
 
     def maximum(self, other: Any) -> Tensor:

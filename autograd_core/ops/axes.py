@@ -13,8 +13,9 @@ def normalize_axis(axis: Any, ndim: int, op: str) -> int:
     if not -ndim <= axis < ndim:
         raise ValueError(
             f"{op}: axis {axis} is out of range for a tensor with ndim {ndim} "
-            f"(expected -{ndim} <= axis < {ndim})" if ndim else
-            f"{op}: axis {axis} is out of range for a 0-d tensor (which has no axes)"
+            f"(expected -{ndim} <= axis < {ndim})"
+            if ndim
+            else f"{op}: axis {axis} is out of range for a 0-d tensor (which has no axes)"
         )
     return axis % ndim
 

@@ -207,7 +207,7 @@ class Abs(Function):
 class Clip(Function):
     """out = min(max(x, min), max);   dL/dx = grad where min <= x <= max, else 0"""
 
-    def forward(ctx, x, min=None, max=None):  # noqa: A002 (numpy's names)
+    def forward(ctx, x, min=None, max=None):
         if min is not None and max is not None and np.any(np.asarray(min) > np.asarray(max)):
             raise ValueError(f"clip: min ({min}) must not exceed max ({max})")
         inside = np.ones(x.shape, dtype=bool)
@@ -309,7 +309,7 @@ def div(x: Any, y: Any) -> Tensor:
     return Div.apply(x, y)
 
 
-def pow(x: Any, y: Any) -> Tensor:  # noqa: A001 (the operator's name)
+def pow(x: Any, y: Any) -> Tensor:
     """x ** y with broadcasting."""
     return Pow.apply(x, y)
 
@@ -356,12 +356,12 @@ def relu(x: Any) -> Tensor:
     return Relu.apply(x)
 
 
-def abs(x: Any) -> Tensor:  # noqa: A001 (numpy's name)
+def abs(x: Any) -> Tensor:
     """|x|, elementwise."""
     return Abs.apply(x)
 
 
-def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 (numpy's names)
+def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
     """Limit x to [min, max] (either bound may be None); gradient passes where it is inside."""
     return Clip.apply(x, min=min, max=max)
 

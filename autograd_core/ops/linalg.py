@@ -27,7 +27,8 @@ class MatMul(Function):
     def forward(ctx, x, y):
         if x.ndim == 0 or y.ndim == 0:
             raise ValueError(
-                f"matmul: both operands need at least 1 dimension, got shapes {x.shape} and {y.shape}"
+                "matmul: both operands need at least 1 dimension, "
+                f"got shapes {x.shape} and {y.shape}"
             )
         if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
             raise ValueError(

@@ -7,7 +7,8 @@ concatenations, so they need no backward of their own.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -69,7 +70,9 @@ class BroadcastTo(Function):
         return (grad,)  # the engine's unbroadcast sums the repeated axes
 
 
-@register("concatenate", sample="concatenate", reference=lambda *xs, axis=0: np.concatenate(xs, axis))
+@register(
+    "concatenate", sample="concatenate", reference=lambda *xs, axis=0: np.concatenate(xs, axis)
+)
 class Concatenate(Function):
     """out = the inputs joined along `axis`;   each input gets its slice of grad"""
 
@@ -92,7 +95,7 @@ class Concatenate(Function):
         lead = (slice(None),) * ctx.axis
         bounds = ctx.bounds
         return tuple(
-            grad[lead + (slice(start, stop),)] if needed else None
+            grad[(*lead, slice(start, stop))] if needed else None
             for start, stop, needed in zip(bounds[:-1], bounds[1:], ctx.needs_input_grad)
         )
 
@@ -100,6 +103,8 @@ class Concatenate(Function):
 def _pad_width(pad_width: Any, ndim: int) -> tuple[tuple[int, int], ...]:
     """numpy's pad_width forms (n, (before, after), one pair per axis) as one pair per axis."""
     widths = np.asarray(pad_width)
+    if ndim == 0 and widths.size == 0:
+        return ()
     if widths.dtype.kind not in "iu" or np.any(widths < 0):
         raise ValueError(f"pad: pad_width must be non-negative integers, got {pad_width!r}")
     try:
@@ -112,7 +117,13 @@ def _pad_width(pad_width: Any, ndim: int) -> tuple[tuple[int, int], ...]:
     return tuple((int(a), int(b)) for a, b in pairs)
 
 
-@register("pad", sample="pad", reference=lambda x, pad_width, constant_values=0: np.pad(x, pad_width, constant_values=constant_values))
+@register(
+    "pad",
+    sample="pad",
+    reference=lambda x, pad_width, constant_values=0: np.pad(
+        x, pad_width, constant_values=constant_values
+    ),
+)
 class Pad(Function):
     """out = x surrounded by a constant;   dL/dx = the middle of grad"""
 
@@ -227,7 +238,7 @@ def flatten(x: Tensor, start_axis: int = 0, end_axis: int = -1) -> Tensor:
     if start > end:
         raise ValueError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis}")
     merged = int(np.prod(x.shape[start : end + 1], dtype=np.int64))
-    return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1 :])
+    return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1:]))
 
 
 @register("squeeze", sample="squeeze", reference=np.squeeze)
@@ -259,6 +270,8 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     if not tensors:
         raise ValueError("stack: need at least one tensor")
     if len({t.shape for t in tensors}) > 1:
-        raise ValueError(f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}")
+        raise ValueError(
+            f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}"
+        )
     axis = normalize_axis(axis, tensors[0].ndim + 1, "stack")
     return concatenate([expand_dims(t, axis) for t in tensors], axis=axis)

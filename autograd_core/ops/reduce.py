@@ -46,7 +46,9 @@ class _Extremum(Function):
         winners = x == best
         ctx.save_for_backward(winners / winners.sum(axis=axes, keepdims=True))
         ctx.kept_shape = best.shape
-        return best if keepdims else best.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+        return (
+            best if keepdims else best.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+        )
 
     def backward(ctx, grad):
         (shares,) = ctx.saved_tensors
@@ -96,7 +98,7 @@ class LogSumExp(Function):
 # ------------------------------------------------------------ public functions
 
 
-def sum(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def sum(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Sum over `axis` (None: all axes).
 
     Examples
@@ -108,12 +110,12 @@ def sum(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa:
     return Sum.apply(x, axis=axis, keepdims=keepdims)
 
 
-def max(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def max(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Largest value over `axis`; tied maxima share the gradient equally."""
     return Max.apply(x, axis=axis, keepdims=keepdims)
 
 
-def min(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def min(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Smallest value over `axis`; tied minima share the gradient equally."""
     return Min.apply(x, axis=axis, keepdims=keepdims)
 
@@ -164,12 +166,20 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
     return exp(log_softmax(x, axis))
 
 
-@register("log_softmax", sample="softmax", reference=lambda x, axis=-1: np.log(_softmax_reference(x, axis)))
+@register(
+    "log_softmax",
+    sample="softmax",
+    reference=lambda x, axis=-1: np.log(_softmax_reference(x, axis)),
+)
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """x - logsumexp(x) along `axis`: log-probabilities that stay finite for large logits."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     axis = normalize_axis(axis, x.ndim, "log_softmax")
-    return x - logsumexp(x, axis=axis, keepdims=True)
+    # NOTE: subtracting the (constant) max first keeps float32 accurate for logits near
+    # 1000; the result does not depend on the shift, so neither does its gradient.
+    shift = np.max(x.data, axis=axis, keepdims=True) if x.size else np.zeros(())
+    shifted = x - np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+    return shifted - logsumexp(shifted, axis=axis, keepdims=True)
 
 
 # -------------------------------------------------- arg-reductions (no gradient)

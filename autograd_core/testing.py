@@ -1,0 +1,433 @@
+"""Hypothesis strategies for testing ops, shared by the project's suite and by users.
+
+Each registered op names a *sample* strategy (`register(..., sample="reduce")`).
+A sample strategy draws one valid call of the op: float64 input arrays inside
+the op's domains (away from kinks and ties), and any parameters (axes,
+shapes, indices). `draw_call` turns a sample into a function of tensors,
+ready for `gradcheck`.
+
+This module imports hypothesis, which the package itself does not need.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from .function import OpSpec
+from .tensor import Tensor
+
+Draw = Callable[..., Any]
+
+MAX_SIDE = 3
+MAX_DIMS = 4
+
+
+@dataclass
+class Sample:
+    """One drawn call: positional args (float arrays become differentiable tensors) and kwargs."""
+
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+SAMPLES: dict[str, Callable[[Draw, OpSpec], Sample]] = {}
+
+
+def sample_strategy(name: str) -> Callable[[Callable[[Draw, OpSpec], Sample]], Any]:
+    """Register a function `(draw, spec) -> Sample` under `name` for `register(sample=name)`."""
+
+    def decorate(function: Callable[[Draw, OpSpec], Sample]) -> Callable[[Draw, OpSpec], Sample]:
+        if name in SAMPLES:
+            raise ValueError(f"sample_strategy: {name!r} is already defined")
+        SAMPLES[name] = function
+        return function
+
+    return decorate
+
+
+# ----------------------------------------------------------------- building blocks
+
+
+def shapes(
+    min_dims: int = 0, max_dims: int = MAX_DIMS, min_side: int = 1, max_side: int = MAX_SIDE
+) -> st.SearchStrategy[tuple[int, ...]]:
+    """Array shapes, 0-d and size-1 axes included."""
+    return hnp.array_shapes(
+        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
+
+
+def broadcastable_shapes(count: int, min_side: int = 1) -> st.SearchStrategy[Any]:
+    """`count` shapes that broadcast against each other, 0-d and size-1 axes included."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=count, min_dims=0, max_dims=MAX_DIMS, min_side=min_side, max_side=MAX_SIDE
+    )
+
+
+def valid_axes(draw: Draw, ndim: int, label: str = "axis") -> Any:
+    """None, one axis or a tuple of distinct axes, each possibly negative."""
+    kind = draw(
+        st.sampled_from(["none", "int", "tuple"] if ndim else ["none", "tuple"]),
+        label=f"{label} kind",
+    )
+    if kind == "none":
+        return None
+    if kind == "int":
+        return draw(st.integers(-ndim, ndim - 1), label=label)
+    if ndim == 0:
+        return ()
+    chosen = draw(st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim), label=label)
+    return tuple(a - ndim if draw(st.booleans(), label=f"{label} negative") else a for a in chosen)
+
+
+def _uniform(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+
+
+def domain_array(draw: Draw, shape: tuple[int, ...], domain: str, label: str) -> np.ndarray:
+    """A float64 array of `shape` inside `domain`.
+
+    Domains: "real" ([-2, 2]), "positive" ([0.2, 2]), "nonzero" (|x| in [0.2, 2]: away from the
+    kinks of relu and abs), "distinct" (pairwise distinct values: no ties for max and min).
+    """
+    if domain == "distinct":
+        return distinct_arrays(draw, [shape], label)[0]
+    if domain == "real":
+        return draw(hnp.arrays(np.float64, shape, elements=_uniform(-2, 2)), label=label)
+    if domain == "positive":
+        return draw(hnp.arrays(np.float64, shape, elements=_uniform(0.2, 2)), label=label)
+    if domain == "nonzero":
+        magnitude = draw(hnp.arrays(np.float64, shape, elements=_uniform(0.2, 2)), label=label)
+        signs = draw(
+            hnp.arrays(np.int8, shape, elements=st.sampled_from([-1, 1])), label=f"{label} signs"
+        )
+        return np.asarray(magnitude * signs)
+    raise ValueError(f"domain_array: unknown domain {domain!r}")
+
+
+def distinct_arrays(
+    draw: Draw, shape_list: list[tuple[int, ...]], label: str, gap: float = 0.1
+) -> list[np.ndarray]:
+    """Arrays whose values are all different from each other (across arrays too), `gap` apart."""
+    sizes = [math.prod(s) for s in shape_list]
+    order = draw(st.permutations(range(sum(sizes))), label=f"{label} order")
+    values = (np.asarray(order, dtype=np.float64) - sum(sizes) / 2) * gap
+    pieces, start = [], 0
+    for shape, size in zip(shape_list, sizes):
+        pieces.append(values[start : start + size].reshape(shape))
+        start += size
+    return pieces
+
+
+def tied_array(draw: Draw, shape: tuple[int, ...], label: str = "tied") -> np.ndarray:
+    """An array drawn from very few values, so equal elements (ties) are common."""
+    return draw(
+        hnp.arrays(np.float64, shape, elements=st.sampled_from([-1.0, 0.5, 2.0])), label=label
+    )
+
+
+def draw_call(draw: Draw, spec: OpSpec) -> tuple[Callable[..., Tensor], list[np.ndarray]]:
+    """Draw a sample for `spec` and split it into (function of the float inputs, the inputs)."""
+    sample = SAMPLES[spec.sample](draw, spec)
+    inputs: list[np.ndarray] = []
+    layout: list[Any] = []  # per positional arg: None (kept as is), an int, or a list of ints
+    for arg in sample.args:
+        if _is_float_array(arg):
+            layout.append(len(inputs))
+            inputs.append(arg)
+        elif isinstance(arg, list) and arg and all(_is_float_array(a) for a in arg):
+            layout.append(list(range(len(inputs), len(inputs) + len(arg))))
+            inputs.extend(arg)
+        else:
+            layout.append(None)
+
+    def call(*tensors: Tensor) -> Tensor:
+        args = []
+        for arg, slot in zip(sample.args, layout):
+            if slot is None:
+                args.append(arg)
+            elif isinstance(slot, list):
+                args.append([tensors[i] for i in slot])
+            else:
+                args.append(tensors[slot])
+        return spec.call(*args, **sample.kwargs)
+
+    call.sample = sample  # type: ignore[attr-defined]
+    return call, inputs
+
+
+def _is_float_array(value: Any) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype.kind == "f"
+
+
+def _domain(spec: OpSpec, position: int) -> str:
+    return spec.domains[min(position, len(spec.domains) - 1)]
+
+
+# ------------------------------------------------------------------ sample strategies
+
+
+@sample_strategy("unary")
+def _unary(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_side=0), label="shape")
+    return Sample((domain_array(draw, shape, _domain(spec, 0), "x"),))
+
+
+@sample_strategy("binary")
+def _binary(draw: Draw, spec: OpSpec) -> Sample:
+    shape_x, shape_y = draw(broadcastable_shapes(2, min_side=0), label="shapes").input_shapes
+    if spec.domains == ("distinct", "distinct"):
+        return Sample(tuple(distinct_arrays(draw, [shape_x, shape_y], "x, y")))
+    x = domain_array(draw, shape_x, _domain(spec, 0), "x")
+    y = domain_array(draw, shape_y, _domain(spec, 1), "y")
+    return Sample((x, y))
+
+
+@sample_strategy("reduce")
+def _reduce(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(), label="shape")
+    x = domain_array(draw, shape, _domain(spec, 0), "x")
+    axis = valid_axes(draw, len(shape))
+    return Sample((x,), {"axis": axis, "keepdims": draw(st.booleans(), label="keepdims")})
+
+
+@sample_strategy("var")
+def _var(draw: Draw, spec: OpSpec) -> Sample:
+    sample = _reduce(draw, spec)
+    x, axis = sample.args[0], sample.kwargs["axis"]
+    axes = range(x.ndim) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    count = math.prod(x.shape[a] for a in axes)
+    sample.kwargs["ddof"] = draw(st.integers(0, 1), label="ddof") if count > 1 else 0
+    return sample
+
+
+@sample_strategy("softmax")
+def _softmax(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1), label="shape")
+    x = domain_array(draw, shape, "real", "x")
+    return Sample((x,), {"axis": draw(st.integers(-len(shape), len(shape) - 1), label="axis")})
+
+
+@sample_strategy("clip")
+def _clip(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_side=0), label="shape")
+    # Values on a grid of step 0.1 and bounds half-way between grid points: no x on a bound.
+    x = np.asarray(
+        np.round(draw(hnp.arrays(np.float64, shape, elements=_uniform(-2, 2)), label="x"), 1)
+    )
+    low = draw(st.none() | st.integers(-20, 10).map(lambda k: k / 10 + 0.05), label="min")
+    high = draw(st.none() | st.integers(-10, 20).map(lambda k: k / 10 + 0.05), label="max")
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return Sample((x,), {"min": low, "max": high})
+
+
+@sample_strategy("where")
+def _where(draw: Draw, spec: OpSpec) -> Sample:
+    shape_c, shape_x, shape_y = draw(broadcastable_shapes(3), label="shapes").input_shapes
+    condition = draw(hnp.arrays(bool, shape_c), label="condition")
+    x = domain_array(draw, shape_x, "real", "x")
+    y = domain_array(draw, shape_y, "real", "y")
+    return Sample((x, y), {"condition": condition})
+
+
+@sample_strategy("astype")
+def _astype(draw: Draw, spec: OpSpec) -> Sample:
+    x = domain_array(draw, draw(shapes(), label="shape"), "real", "x")
+    return Sample((x,), {"dtype": np.dtype(np.float64)})
+
+
+@sample_strategy("matmul")
+def _matmul(draw: Draw, spec: OpSpec) -> Sample:
+    shape_x, shape_y = draw(
+        hnp.mutually_broadcastable_shapes(
+            signature=np.matmul.signature, max_dims=2, max_side=MAX_SIDE
+        ),
+        label="shapes",
+    ).input_shapes
+    return Sample(
+        (domain_array(draw, shape_x, "real", "x"), domain_array(draw, shape_y, "real", "y"))
+    )
+
+
+@sample_strategy("reshape")
+def _reshape(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_side=0), label="shape")
+    size = math.prod(shape)
+    candidates = [(size,), shape[::-1], (1, *shape, 1)]
+    if size:
+        candidates += [(-1,), (size, 1, 1), (1, -1)]
+    target = draw(st.sampled_from(candidates), label="new shape")
+    return Sample((domain_array(draw, shape, "real", "x"),), {"shape": target})
+
+
+@sample_strategy("transpose")
+def _transpose(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(), label="shape")
+    axes = draw(st.none() | st.permutations(range(len(shape))).map(tuple), label="axes")
+    if axes is not None and axes and draw(st.booleans(), label="negative axes"):
+        axes = tuple(a - len(shape) for a in axes)
+    return Sample((domain_array(draw, shape, "real", "x"),), {"axes": axes})
+
+
+@sample_strategy("broadcast_to")
+def _broadcast_to(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(max_dims=3), label="shape")
+    lead = draw(st.lists(st.integers(1, MAX_SIDE), max_size=2), label="new axes")
+    grown = [draw(st.integers(1, MAX_SIDE), label="stretched") if n == 1 else n for n in shape]
+    return Sample((domain_array(draw, shape, "real", "x"),), {"shape": (*lead, *grown)})
+
+
+@sample_strategy("concatenate")
+def _concatenate(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1), label="shape")
+    axis = draw(st.integers(-len(shape), len(shape) - 1), label="axis")
+    count = draw(st.integers(1, 3), label="count")
+    arrays = []
+    for i in range(count):
+        part = list(shape)
+        part[axis] = draw(st.integers(0, MAX_SIDE), label=f"length {i}")
+        arrays.append(domain_array(draw, tuple(part), "real", f"x{i}"))
+    return Sample(tuple(arrays), {"axis": axis})
+
+
+@sample_strategy("stack")
+def _stack(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(max_dims=3), label="shape")
+    count = draw(st.integers(1, 3), label="count")
+    arrays = [domain_array(draw, shape, "real", f"x{i}") for i in range(count)]
+    axis = draw(st.integers(-len(shape) - 1, len(shape)), label="axis")
+    return Sample((arrays,), {"axis": axis})
+
+
+@sample_strategy("pad")
+def _pad(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1, min_side=0), label="shape")
+    widths = tuple(
+        (draw(st.integers(0, 2), label="before"), draw(st.integers(0, 2), label="after"))
+        for _ in shape
+    )
+    value = draw(_uniform(-1, 1), label="constant")
+    return Sample(
+        (domain_array(draw, shape, "real", "x"),), {"pad_width": widths, "constant_values": value}
+    )
+
+
+def indices(draw: Draw, shape: tuple[int, ...]) -> Any:
+    """An index for an array of `shape`: basic (slices with steps, ints, None, Ellipsis),
+    integer arrays (with repeats), a boolean mask, or a mix."""
+    kind = draw(st.sampled_from(["basic", "integer array", "mask", "mixed"]), label="index kind")
+    if kind == "basic":
+        return draw(hnp.basic_indices(shape, min_dims=0, allow_ellipsis=True), label="index")
+    if kind == "mask":
+        return draw(hnp.arrays(bool, shape), label="mask")
+    rows = draw(
+        hnp.arrays(
+            np.int64,
+            draw(st.integers(0, 5), label="count"),
+            elements=st.integers(-shape[0], shape[0] - 1),
+        ),
+        label="rows",
+    )
+    if kind == "integer array" or len(shape) == 1:
+        return rows
+    return (rows, draw(st.slices(shape[1]), label="columns"))
+
+
+@sample_strategy("getitem")
+def _getitem(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1), label="shape")
+    index = indices(draw, shape)
+    return Sample((domain_array(draw, shape, "real", "x"),), {"index": index})
+
+
+@sample_strategy("scatter_add")
+def _scatter_add(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1), label="shape")
+    index = indices(draw, shape)
+    selected = np.empty(shape)[index].shape
+    return Sample((domain_array(draw, selected, "real", "x"),), {"index": index, "shape": shape})
+
+
+@sample_strategy("flatten")
+def _flatten(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(), label="shape")
+    x = domain_array(draw, shape, "real", "x")
+    if not shape:
+        return Sample((x,))
+    start = draw(st.integers(0, len(shape) - 1), label="start")
+    end = draw(st.integers(start, len(shape) - 1), label="end")
+    return Sample((x,), {"start_axis": start, "end_axis": end - len(shape)})
+
+
+@sample_strategy("squeeze")
+def _squeeze(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(), label="shape")
+    ones = [i for i, n in enumerate(shape) if n == 1]
+    axis = draw(
+        st.none() | st.lists(st.sampled_from(ones), unique=True).map(tuple) if ones else st.none(),
+        label="axis",
+    )
+    return Sample((domain_array(draw, shape, "real", "x"),), {"axis": axis})
+
+
+@sample_strategy("expand_dims")
+def _expand_dims(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(max_dims=3), label="shape")
+    count = draw(st.integers(1, 2), label="new axes")
+    ndim = len(shape) + count
+    axis = tuple(
+        draw(
+            st.lists(
+                st.integers(-ndim, ndim - 1),
+                min_size=count,
+                max_size=count,
+                unique_by=lambda a: a % ndim,
+            ),
+            label="axis",
+        )
+    )
+    return Sample(
+        (domain_array(draw, shape, "real", "x"),), {"axis": axis[0] if count == 1 else axis}
+    )
+
+
+def window_geometry(draw: Draw, label: str = "window") -> dict[str, tuple[int, int]]:
+    """kernel_size, stride and dilation pairs for the window ops (small: sides up to 3)."""
+    return {
+        name: (
+            draw(st.integers(1, high), label=f"{label} {name} h"),
+            draw(st.integers(1, high), label=f"{label} {name} w"),
+        )
+        for name, high in (("kernel_size", 3), ("stride", 3), ("dilation", 2))
+    }
+
+
+@sample_strategy("sliding_window")
+def _sliding_window(draw: Draw, spec: OpSpec) -> Sample:
+    geometry = window_geometry(draw)
+    span = [d * (k - 1) + 1 for k, d in zip(geometry["kernel_size"], geometry["dilation"])]
+    lead = draw(shapes(max_dims=2), label="leading shape")
+    size = tuple(s + draw(st.integers(0, 2), label="extra") for s in span)
+    return Sample((domain_array(draw, (*lead, *size), "real", "x"),), geometry)
+
+
+@sample_strategy("window_fold")
+def _window_fold(draw: Draw, spec: OpSpec) -> Sample:
+    geometry = window_geometry(draw)
+    kernel, stride, dilation = geometry["kernel_size"], geometry["stride"], geometry["dilation"]
+    count = [draw(st.integers(1, 3), label="windows") for _ in range(2)]
+    size = tuple(
+        (n - 1) * s + d * (k - 1) + 1 + draw(st.integers(0, 1), label="extra")
+        for n, s, k, d in zip(count, stride, kernel, dilation)
+    )
+    lead = draw(shapes(max_dims=2), label="leading shape")
+    x = domain_array(draw, (*lead, *kernel, *count), "real", "x")
+    return Sample((x,), {"size": size, "stride": stride, "dilation": dilation})
