@@ -1,0 +1,170 @@
+"""Window primitives: the sliding-window view behind convolution and pooling, and its adjoint.
+
+`sliding_window` turns (..., H, W) into (..., KH, KW, OH, OW) without copying
+(a strided view of the same memory); `window_fold` adds such windows back
+into a (..., H, W) array with KH*KW strided slice additions. Each is the
+other's backward, so gradients of gradients work.
+
+These two are primitives rather than compositions of slicing and stacking
+because a measured benchmark (benchmarks/nn_workloads.py, Conv2d forward +
+backward) showed the composition copying every shifted slice forward and
+allocating a full zero array per kernel offset backward.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, register
+from ..tensor import Tensor
+
+
+def pair(value: Any, name: str, op: str) -> tuple[int, int]:
+    """An int or a pair of ints as a (height, width) pair of Python ints."""
+    pair_ = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair_) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair_):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    return int(pair_[0]), int(pair_[1])
+
+
+def window_count(size: int, kernel: int, stride: int, dilation: int) -> int:
+    """How many windows of `kernel` taps, `dilation` apart, fit along `size` with `stride`."""
+    return (size - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _check_window(shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple[int, int],
+                  dilation: tuple[int, int], op: str) -> None:
+    if len(shape) < 2:
+        raise ValueError(f"{op}: needs an input with at least 2 axes (..., H, W), got {shape}")
+    for name, values in (("kernel_size", kernel), ("stride", stride), ("dilation", dilation)):
+        if min(values) < 1:
+            raise ValueError(f"{op}: {name} must be positive, got {values}")
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if span[0] > shape[-2] or span[1] > shape[-1]:
+        raise ValueError(
+            f"{op}: a window spanning {span} (kernel_size {kernel}, dilation {dilation}) "
+            f"does not fit in the last two axes of an input of shape {shape}"
+        )
+
+
+def _sliding_window_reference(x: np.ndarray, kernel_size: tuple[int, int],
+                               stride: tuple[int, int], dilation: tuple[int, int]) -> np.ndarray:
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation))
+    # (..., H, W) -> (..., OH, OW, KH, KW) by numpy's own view, then windows to the front
+    views = np.lib.stride_tricks.sliding_window_view(x, span, axis=(-2, -1))
+    views = views[..., :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
+    return np.moveaxis(views, (-2, -1), (-4, -3))
+
+
+@register("sliding_window", sample="sliding_window", reference=_sliding_window_reference)
+class SlidingWindow(Function):
+    """out[..., i, j, oh, ow] = x[..., oh*sh + i*dh, ow*sw + j*dw];   dL/dx = window_fold(grad)"""
+
+    def forward(ctx, x, kernel_size, stride, dilation):
+        _check_window(x.shape, kernel_size, stride, dilation, "sliding_window")
+        (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
+        oh = window_count(x.shape[-2], kh, sh, dh)
+        ow = window_count(x.shape[-1], kw, sw, dw)
+        ctx.size = x.shape[-2:]
+        ctx.params = (stride, dilation)
+        step_h, step_w = x.strides[-2:]
+        # (..., H, W) -> (..., KH, KW, OH, OW): a view, no copy; read-only because its
+        # elements overlap whenever windows do.
+        return np.lib.stride_tricks.as_strided(
+            x,
+            shape=(*x.shape[:-2], kh, kw, oh, ow),
+            strides=(*x.strides[:-2], step_h * dh, step_w * dw, step_h * sh, step_w * sw),
+            writeable=False,
+        )
+
+    def backward(ctx, grad):
+        stride, dilation = ctx.params
+        return (WindowFold.apply(grad, size=ctx.size, stride=stride, dilation=dilation),)
+
+
+@register("window_fold", sample="window_fold")
+class WindowFold(Function):
+    """out = zeros(..., H, W) with each window x[..., :, :, oh, ow] added at its place;
+    dL/dx = sliding_window(grad)"""
+
+    def forward(ctx, x, size, stride, dilation):
+        if x.ndim < 4:
+            raise ValueError(
+                f"window_fold: needs windows of shape (..., KH, KW, OH, OW), got {x.shape}"
+            )
+        kh, kw, oh, ow = x.shape[-4:]
+        (sh, sw), (dh, dw) = stride, dilation
+        _check_window(size, (kh, kw), stride, dilation, "window_fold")
+        if window_count(size[0], kh, sh, dh) < oh or window_count(size[1], kw, sw, dw) < ow:
+            raise ValueError(
+                f"window_fold: {oh}x{ow} windows of {kh}x{kw} (stride {stride}, dilation "
+                f"{dilation}) do not fit in an output of size {size}"
+            )
+        used = ((oh - 1) * sh + dh * (kh - 1) + 1, (ow - 1) * sw + dw * (kw - 1) + 1)
+        ctx.params = ((kh, kw), stride, dilation, used)
+        out = np.zeros((*x.shape[:-4], *size), dtype=x.dtype)
+        # NOTE: one strided slice addition per kernel offset (KH*KW of them), never a loop
+        # over pixels; window (i, j) of every output position lands on rows i*dh + sh*oh.
+        for i in range(kh):
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+            for j in range(kw):
+                columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+                out[..., rows, columns] += x[..., i, j, :, :]
+        return out
+
+    def backward(ctx, grad):
+        kernel_size, stride, dilation, used = ctx.params
+        # rows and columns past the last window got nothing, so their gradient is unused:
+        # crop them so that the view has exactly (OH, OW) windows again
+        grad = grad[..., : used[0], : used[1]]
+        return (SlidingWindow.apply(grad, kernel_size=kernel_size, stride=stride,
+                                    dilation=dilation),)
+
+
+# ------------------------------------------------------------ public functions
+
+
+def sliding_window(x: Tensor, kernel_size: Any, stride: Any = 1, dilation: Any = 1) -> Tensor:
+    """Every KH x KW window of the last two axes, as a view: (..., H, W) -> (..., KH, KW, OH, OW).
+
+    `stride` is the step between windows and `dilation` the step between the
+    taps of one window (ints or (height, width) pairs). Windows that would run
+    past the edge are left out; pad first to keep them.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ops.sliding_window(ag.arange(16.0).reshape(4, 4), 2, stride=2)[:, :, 0, 1]
+    tensor([[2., 3.],
+            [6., 7.]])
+    """
+    return SlidingWindow.apply(
+        x,
+        kernel_size=pair(kernel_size, "kernel_size", "sliding_window"),
+        stride=pair(stride, "stride", "sliding_window"),
+        dilation=pair(dilation, "dilation", "sliding_window"),
+    )
+
+
+def window_fold(x: Tensor, size: Any, stride: Any = 1, dilation: Any = 1) -> Tensor:
+    """Add windows (..., KH, KW, OH, OW) back into a (..., H, W) array of `size` = (H, W).
+
+    Where windows overlap, their values add up: this is the adjoint of
+    `sliding_window` (and its backward), the "col2im" of convolution.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ops.window_fold(ag.ones((2, 2, 2, 2)), (3, 3))
+    tensor([[1., 2., 1.],
+            [2., 4., 2.],
+            [1., 2., 1.]])
+    """
+    return WindowFold.apply(
+        x,
+        size=pair(size, "size", "window_fold"),
+        stride=pair(stride, "stride", "window_fold"),
+        dilation=pair(dilation, "dilation", "window_fold"),
+    )
