@@ -16,6 +16,8 @@ from .dtypes import get_default_dtype, set_default_dtype
 from .function import REGISTRY, Function, register
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
+from . import functional
+from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .ops import (
     abs,
     argmax,
@@ -89,12 +91,18 @@ __all__ = [
     "eye",
     "flatten",
     "full",
+    "functional",
     "get_default_dtype",
+    "grad",
     "gradcheck",
     "gradgradcheck",
     "greater",
     "greater_equal",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
+    "jacobian",
+    "jvp",
     "less",
     "less_equal",
     "log",
@@ -129,7 +137,9 @@ __all__ = [
     "tanh",
     "tensor",
     "transpose",
+    "value_and_grad",
     "var",
+    "vjp",
     "where",
     "zeros",
     "zeros_like",

@@ -45,12 +45,16 @@ class Function:
     True
     """
 
+    # NOTE: slots keep a node small; "__dict__" stays available (created only when an op
+    # stores its own fields, such as ctx.axes), so ops can still save what they like.
+    __slots__ = ("inputs", "needs_input_grad", "scope", "_saved", "_output", "__dict__")
+
     name: ClassVar[str] = ""
-    inputs: tuple[Tensor, ...] = ()
-    needs_input_grad: tuple[bool, ...] = ()
-    scope: tuple[Any, ...] = ()  # the module calls this node was recorded in
-    _saved: tuple[np.ndarray, ...] | None = ()
-    _output: np.ndarray | None = None
+    inputs: tuple[Tensor, ...]
+    needs_input_grad: tuple[bool, ...]
+    scope: tuple[Any, ...]  # the module calls this node was recorded in, outermost first
+    _saved: tuple[np.ndarray, ...] | None
+    _output: np.ndarray | None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -114,17 +118,19 @@ class Function:
                 inputs = _as_tensors(inputs)
                 break
         ctx = object.__new__(cls)
+        ctx.inputs = inputs
+        ctx._saved = ()
+        ctx._output = None
+        ctx.scope = _scope_state.current
         record = False
         if _grad_state.enabled:
             for x in inputs:
                 if x.requires_grad:
                     record = True
                     break
-        if record:
-            ctx.inputs = inputs
-            ctx.needs_input_grad = tuple([x.requires_grad for x in inputs])
-            if _scope_state.current:
-                ctx.scope = _scope_state.current
+        ctx.needs_input_grad = (
+            tuple([x.requires_grad for x in inputs]) if record else (False,) * len(inputs)
+        )
         # NOTE: 0-d results stay numpy scalars, as numpy's own ufuncs return them:
         # wrapping each in a 0-d array would double the cost of scalar graphs.
         try:
@@ -134,10 +140,19 @@ class Function:
                 raise
             shapes = " and ".join(str(x.shape) for x in inputs)
             raise ValueError(f"{cls.name}: {error} (input shapes {shapes})") from error
+        result = object.__new__(Tensor)  # Tensor._from_op, inlined on this hot path
+        result.data = out
+        result.grad = None
+        result.name = None
+        result._retains_grad = False
         if record and out.dtype.kind == "f":
             ctx._output = out
-            return Tensor._from_op(out, ctx)
-        return Tensor._from_op(out, None)
+            result.requires_grad = True
+            result.grad_fn = ctx
+        else:
+            result.requires_grad = False
+            result.grad_fn = None
+        return result
 
 
 def _as_tensors(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:

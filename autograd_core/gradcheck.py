@@ -84,6 +84,7 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     grad_output: Any = None,
+    fast_mode: bool = False,
 ) -> bool:
     """Check backward against central differences for every input that requires grad.
 
@@ -92,11 +93,20 @@ def gradcheck(
     the check is not tied to a gradient of all ones. Returns True or raises
     `GradcheckError` naming the input, the worst element and both values.
 
+    `fast_mode=True` checks one random direction instead of every element:
+    <u, J v> from central differences along a random v (two evaluations of
+    `fn`, whatever the input size) against <J^T u, v> from backward, with u
+    the upstream gradient. A wrong gradient almost surely changes that number,
+    but the message cannot point at an element.
+
     Examples
     --------
     >>> import autograd_core as ag
     >>> x = ag.tensor([0.5, 1.5], requires_grad=True)
     >>> ag.gradcheck(lambda t: (t.tanh() * t).sum(), x)
+    True
+    >>> big = ag.randn(1000, requires_grad=True)
+    >>> ag.gradcheck(lambda t: (t.tanh() * t).sum(), big, fast_mode=True)
     True
     """
     leaves = _as_float64_leaves(inputs, requires_grad=True)
@@ -122,12 +132,53 @@ def gradcheck(
         if out.requires_grad
         else [None] * len(targets)
     )
+    if fast_mode:
+        return _check_direction(fn, leaves, checked, analytic, weights, eps, atol, rtol)
     numeric = numerical_grad(fn, *leaves, eps=eps, grad_output=weights)
     for i, grad in zip(checked, analytic):
         expected = numeric[i]
         actual = np.zeros_like(expected) if grad is None else np.asarray(grad.data, np.float64)
         _compare(i, leaves[i], actual, expected, atol, rtol)
     return True
+
+
+def _check_direction(
+    fn: Callable[..., Any],
+    leaves: list[Any],
+    checked: list[int],
+    analytic: list[Tensor | None],
+    weights: np.ndarray,
+    eps: float,
+    atol: float,
+    rtol: float,
+) -> bool:
+    """Fast mode: <u, J v> by central differences along a random v, against <J^T u, v>."""
+    rng = np.random.default_rng(2)
+    directions = {i: rng.uniform(-1.0, 1.0, leaves[i].shape) for i in checked}
+    from_backward = sum(
+        float(np.sum(np.asarray(grad.data, np.float64) * directions[i]))
+        for i, grad in zip(checked, analytic)
+        if grad is not None
+    )
+    shifted = []
+    with no_grad():
+        for sign in (1.0, -1.0):
+            args = list(leaves)
+            for i in checked:
+                args[i] = Tensor(leaves[i].data + sign * eps * directions[i])
+            shifted.append(_weighted_output(fn, args, weights))
+    from_differences = (shifted[0] - shifted[1]) / (2 * eps)
+    allowed = atol + rtol * abs(from_differences)
+    if abs(from_backward - from_differences) <= allowed:  # False for NaN too
+        return True
+    names = ", ".join(f"{i}" + (f" ({leaves[i].name})" if leaves[i].name else "") for i in checked)
+    raise GradcheckError(
+        f"gradcheck (fast mode): inputs {names}: backward and central differences disagree "
+        f"on the derivative along a random direction v; backward gives <J^T u, v> = "
+        f"{from_backward:.8g}, central differences give <u, J v> = {from_differences:.8g} "
+        f"(difference {abs(from_backward - from_differences):.3g}, allowed {allowed:.3g} "
+        f"from atol={atol}, rtol={rtol}); run without fast_mode to find the element"
+    )
 
 
 def _compare(

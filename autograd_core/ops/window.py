@@ -34,8 +34,13 @@ def window_count(size: int, kernel: int, stride: int, dilation: int) -> int:
     return (size - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def _check_window(shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple[int, int],
-                  dilation: tuple[int, int], op: str) -> None:
+def _check_window(
+    shape: tuple[int, ...],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    op: str,
+) -> None:
     if len(shape) < 2:
         raise ValueError(f"{op}: needs an input with at least 2 axes (..., H, W), got {shape}")
     for name, values in (("kernel_size", kernel), ("stride", stride), ("dilation", dilation)):
@@ -49,8 +54,9 @@ def _check_window(shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple
         )
 
 
-def _sliding_window_reference(x: np.ndarray, kernel_size: tuple[int, int],
-                               stride: tuple[int, int], dilation: tuple[int, int]) -> np.ndarray:
+def _sliding_window_reference(
+    x: np.ndarray, kernel_size: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
+) -> np.ndarray:
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation))
     # (..., H, W) -> (..., OH, OW, KH, KW) by numpy's own view, then windows to the front
     views = np.lib.stride_tricks.sliding_window_view(x, span, axis=(-2, -1))
@@ -119,8 +125,9 @@ class WindowFold(Function):
         # rows and columns past the last window got nothing, so their gradient is unused:
         # crop them so that the view has exactly (OH, OW) windows again
         grad = grad[..., : used[0], : used[1]]
-        return (SlidingWindow.apply(grad, kernel_size=kernel_size, stride=stride,
-                                    dilation=dilation),)
+        return (
+            SlidingWindow.apply(grad, kernel_size=kernel_size, stride=stride, dilation=dilation),
+        )
 
 
 # ------------------------------------------------------------ public functions
