@@ -110,7 +110,7 @@ def _sweep(start: Function, seed: Tensor, retain_graph: bool, targets, captured)
                 _raise_released(node)
             input_grads = node.backward(grad)
             if not retain_graph:
-                node.release()
+                node._saved = node._output = None  # node.release(), inlined
             if len(input_grads) != len(inputs):
                 raise RuntimeError(
                     f"{node.name}.backward returned {len(input_grads)} gradients "

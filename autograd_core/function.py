@@ -11,6 +11,7 @@ tensor's `grad_fn`.
 from __future__ import annotations
 
 from collections.abc import Callable
+import operator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -18,7 +19,6 @@ import numpy as np
 
 from .dtypes import as_array, scalar_array
 from .grad_mode import _state as _grad_state
-from .grad_mode import is_grad_enabled
 from .scope import _state as _scope_state
 from .tensor import Tensor
 
@@ -88,15 +88,16 @@ class Function:
                 f"{ctx.name}: its saved values were freed by an earlier backward(); "
                 "pass retain_graph=True to the first backward() to walk the graph again"
             )
-        return tuple([ctx._saved_tensor(array) for array in ctx._saved])
-
-    def _saved_tensor(ctx, array: np.ndarray) -> Tensor:
-        for tensor in ctx.inputs:
-            if tensor.data is array:
-                return tensor
-        if array is ctx._output and is_grad_enabled():
-            return Tensor._from_op(array, ctx)
-        return Tensor._from_op(array, None)
+        tensors = []
+        for array in ctx._saved:
+            for tensor in ctx.inputs:
+                if tensor.data is array:
+                    break
+            else:
+                linked = array is ctx._output and _grad_state.enabled
+                tensor = Tensor._from_op(array, ctx if linked else None)
+            tensors.append(tensor)
+        return tuple(tensors)
 
     def release(ctx) -> None:
         """Free the saved arrays once backward has used them."""
@@ -129,12 +130,12 @@ class Function:
                     record = True
                     break
         ctx.needs_input_grad = (
-            tuple([x.requires_grad for x in inputs]) if record else (False,) * len(inputs)
+            tuple(map(_requires_grad_of, inputs)) if record else (False,) * len(inputs)
         )
         # NOTE: 0-d results stay numpy scalars, as numpy's own ufuncs return them:
         # wrapping each in a 0-d array would double the cost of scalar graphs.
         try:
-            out = ctx.forward(*[x.data for x in inputs], **params)
+            out = ctx.forward(*map(_data_of, inputs), **params)
         except ValueError as error:
             if str(error).startswith(f"{cls.name}:"):
                 raise
@@ -153,6 +154,10 @@ class Function:
             result.requires_grad = False
             result.grad_fn = None
         return result
+
+
+_data_of = operator.attrgetter("data")
+_requires_grad_of = operator.attrgetter("requires_grad")
 
 
 def _as_tensors(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:

@@ -1,1 +1,72 @@
-"""nn: neural-network building blocks on top of autograd_core, with PyTorch's names."""
+"""nn: neural-network building blocks on top of autograd_core, with PyTorch's names.
+
+`Module` and `Parameter` hold the weights, `nn.functional` has the
+stateless forms, the layers and losses wrap them, and `optim`, `init`,
+`data`, `save`/`load` do the rest of a training loop.
+
+>>> import nn, autograd_core as ag
+>>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+>>> model(ag.randn(2, 4)).shape
+(2, 3)
+"""
+
+from .module import Module, ModuleList, Parameter, Sequential  # noqa: I001  (Module first)
+from . import data, functional, init, optim
+from .layers import (
+    BatchNorm1d,
+    BatchNorm2d,
+    Dropout,
+    Flatten,
+    Identity,
+    LeakyReLU,
+    Linear,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .serialization import load, save
+
+# --- other helpers' imports (conv/pooling/upsample layers, summary): add lines below ---
+# isort: split
+from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, MaxUnpool2d, Upsample
+
+# --- end of other helpers' imports ---
+
+__all__ = [
+    "Module",
+    "Parameter",
+    "Sequential",
+    "ModuleList",
+    "Linear",
+    "Identity",
+    "Flatten",
+    "Dropout",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "ReLU",
+    "LeakyReLU",
+    "Sigmoid",
+    "Tanh",
+    "Softmax",
+    "LogSoftmax",
+    "CrossEntropyLoss",
+    "NLLLoss",
+    "MSELoss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "functional",
+    "init",
+    "optim",
+    "data",
+    "save",
+    "load",
+    "Conv2d",
+    "ConvTranspose2d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "MaxUnpool2d",
+    "Upsample",
+]

@@ -1,0 +1,471 @@
+"""Neural-network workloads: an MLP training step, Conv2d forward+backward, a LeNet-5 training
+step, MaxPool2d forward+backward, and the peak memory of 50 LeNet steps.
+
+Each runs on autograd_core (through `nn`), on hand-written numpy (the floor:
+the same computation with im2col convolutions, written out forward and
+backward) and on PyTorch when installed. All start from the same float32
+data and weights (drawn here with numpy) and return the loss or the
+gradients, so the smoke test checks that the three agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from benchmarks.harness import Target, Workload, register
+
+LEARNING_RATE = 0.01
+
+# ----------------------------------------------------------------- shared data
+
+
+def _rng(seed: int = 0) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _weights(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    fan_in = int(np.prod(shape[1:]))
+    return (rng.uniform(-1, 1, shape) / np.sqrt(fan_in)).astype(np.float32)
+
+
+def _classification_batch(batch: int, shape: tuple[int, ...], seed: int = 1) -> tuple[Any, ...]:
+    rng = _rng(seed)
+    x = rng.normal(size=(batch, *shape)).astype(np.float32)
+    y = rng.integers(0, 10, batch)
+    return x, y
+
+
+def mlp_params(seed: int = 0) -> list[np.ndarray]:
+    """[W1, b1, W2, b2, W3, b3] of a 784-256-128-10 MLP, weights (out, in)."""
+    rng = _rng(seed)
+    params = []
+    for fan_in, fan_out in ((784, 256), (256, 128), (128, 10)):
+        params += [_weights((fan_out, fan_in), rng), np.zeros(fan_out, np.float32)]
+    return params
+
+
+def lenet_params(seed: int = 0) -> list[np.ndarray]:
+    """Weights and biases of LeNet-5: conv 1->6 5x5, conv 6->16 5x5, fc 400-120-84-10."""
+    rng = _rng(seed)
+    shapes = [(6, 1, 5, 5), (16, 6, 5, 5), (120, 400), (84, 120), (10, 84)]
+    params = []
+    for shape in shapes:
+        params += [_weights(shape, rng), np.zeros(shape[0], np.float32)]
+    return params
+
+
+# ------------------------------------------------------- the numpy floor, by hand
+
+
+def np_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy and its gradient with respect to the logits."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    batch = len(labels)
+    loss = -log_probs[np.arange(batch), labels].mean()
+    grad = np.exp(log_probs)
+    grad[np.arange(batch), labels] -= 1
+    return float(loss), grad / batch
+
+
+def np_conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, pad: int) -> tuple[np.ndarray, Any]:
+    """Stride-1 convolution by im2col: (N, C, H, W) -> (N, O, OH, OW), and what backward needs."""
+    n, c = x.shape[:2]
+    o, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
+    oh, ow = xp.shape[2] - kh + 1, xp.shape[3] - kw + 1
+    windows = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
+    # (N, C, OH, OW, KH, KW) -> (N, OH, OW, C, KH, KW) -> (N*OH*OW, C*KH*KW)
+    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw)
+    out = cols @ w.reshape(o, -1).T + b  # (N*OH*OW, O)
+    # (N*OH*OW, O) -> (N, O, OH, OW)
+    return out.reshape(n, oh, ow, o).transpose(0, 3, 1, 2), (x.shape, xp.shape, cols, pad)
+
+
+def np_conv2d_backward(grad: np.ndarray, w: np.ndarray, cache: Any) -> tuple[np.ndarray, ...]:
+    """Gradients of np_conv2d with respect to x, w and b."""
+    x_shape, padded_shape, cols, pad = cache
+    n, o, oh, ow = grad.shape
+    _, c, kh, kw = w.shape
+    g = grad.transpose(0, 2, 3, 1).reshape(-1, o)  # (N, O, OH, OW) -> (N*OH*OW, O)
+    grad_w = (g.T @ cols).reshape(w.shape)
+    grad_b = g.sum(axis=0)
+    # (N*OH*OW, C*KH*KW) -> (N, OH, OW, C, KH, KW) -> (N, C, KH, KW, OH, OW)
+    grad_cols = (g @ w.reshape(o, -1)).reshape(n, oh, ow, c, kh, kw).transpose(0, 3, 4, 5, 1, 2)
+    grad_x = np.zeros(padded_shape, np.float32)
+    for i in range(kh):
+        for j in range(kw):
+            grad_x[:, :, i : i + oh, j : j + ow] += grad_cols[:, :, i, j]
+    return grad_x[:, :, pad : pad + x_shape[2], pad : pad + x_shape[3]], grad_w, grad_b
+
+
+def np_max_pool2x2(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2x2 max pooling and the gradient shares (ties split equally, as autograd_core does)."""
+    n, c, h, w = x.shape
+    windows = x.reshape(n, c, h // 2, 2, w // 2, 2)  # (N, C, OH, 2, OW, 2)
+    out = windows.max(axis=(3, 5))
+    winners = windows == out[:, :, :, None, :, None]
+    shares = winners / winners.sum(axis=(3, 5), keepdims=True, dtype=np.float32)
+    return out, shares.astype(np.float32)
+
+
+def np_max_pool2x2_backward(grad: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    n, c, oh, _, ow, _ = shares.shape
+    return (shares * grad[:, :, :, None, :, None]).reshape(n, c, oh * 2, ow * 2)
+
+
+# --------------------------------------------------------------- 1. MLP step
+
+MLP = register(
+    Workload(
+        "mlp_step",
+        "MLP 784-256-128-10 training step (float32, ReLU, cross-entropy, SGD)",
+        sizes=(64,),
+        test_size=4,
+        size_label="batch",
+        rtol=1e-4,
+        atol=1e-6,
+    )
+)
+
+
+@MLP.variant("numpy")
+def _mlp_numpy(batch: int) -> Any:
+    params = mlp_params()
+    x, y = _classification_batch(batch, (784,))
+
+    def step():
+        w1, b1, w2, b2, w3, b3 = params
+        h1 = np.maximum(x @ w1.T + b1, 0)
+        h2 = np.maximum(h1 @ w2.T + b2, 0)
+        loss, g3 = np_cross_entropy(h2 @ w3.T + b3, y)
+        g2 = (g3 @ w3) * (h2 > 0)
+        g1 = (g2 @ w2) * (h1 > 0)
+        grads = [g1.T @ x, g1.sum(0), g2.T @ h1, g2.sum(0), g3.T @ h2, g3.sum(0)]
+        for p, g in zip(params, grads):
+            p -= LEARNING_RATE * g
+        return loss
+
+    return step
+
+
+def _ag_step(model: Any, x: Any, y: Any) -> Any:
+    import nn
+
+    optimizer = nn.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+
+    def step():
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def _copy_into(model: Any, params: list[np.ndarray]) -> Any:
+    for p, value in zip(model.parameters(), params):
+        p.data[...] = value
+    return model
+
+
+@MLP.variant("autograd_core")
+def _mlp_autograd_core(batch: int) -> Any:
+    import autograd_core as ag
+    import nn
+
+    x, y = _classification_batch(batch, (784,))
+    model = nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)
+    )
+    return _ag_step(_copy_into(model, mlp_params()), ag.Tensor(x), ag.Tensor(y))
+
+
+def _torch_step(model: Any, x: Any, y: Any) -> Any:
+    import torch
+
+    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+
+    def step():
+        optimizer.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def _torch_copy_into(model: Any, params: list[np.ndarray]) -> Any:
+    import torch
+
+    with torch.no_grad():
+        for p, value in zip(model.parameters(), params):
+            p.copy_(torch.from_numpy(value))
+    return model
+
+
+@MLP.variant("torch", requires="torch")
+def _mlp_torch(batch: int) -> Any:
+    import torch
+
+    x, y = _classification_batch(batch, (784,))
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)
+    )
+    model = _torch_copy_into(model, mlp_params())
+    return _torch_step(model, torch.from_numpy(x), torch.from_numpy(y))
+
+
+# ------------------------------------------------------- 2. Conv2d forward+backward
+
+CONV = register(
+    Workload(
+        "conv2d",
+        "Conv2d 16->32, 3x3, padding 1 on 28x28 (float32): forward + backward",
+        sizes=(32,),
+        test_size=2,
+        size_label="batch",
+        rtol=1e-4,
+        atol=1e-4,
+        targets=(Target("torch", 3.0),),
+    )
+)
+
+
+def _conv_problem(batch: int) -> tuple[np.ndarray, ...]:
+    rng = _rng(2)
+    x = rng.normal(size=(batch, 16, 28, 28)).astype(np.float32)
+    w = _weights((32, 16, 3, 3), rng)
+    b = rng.normal(size=32).astype(np.float32)
+    grad = rng.normal(size=(batch, 32, 28, 28)).astype(np.float32)
+    return x, w, b, grad
+
+
+def _conv_result(grads: list[Any]) -> tuple[float, ...]:
+    return tuple(float(np.asarray(g, np.float64).sum()) for g in grads)
+
+
+@CONV.variant("numpy")
+def _conv_numpy(batch: int) -> Any:
+    x, w, b, grad = _conv_problem(batch)
+
+    def step():
+        _, cache = np_conv2d(x, w, b, 1)
+        return _conv_result(list(np_conv2d_backward(grad, w, cache)))
+
+    return step
+
+
+@CONV.variant("autograd_core")
+def _conv_autograd_core(batch: int) -> Any:
+    import autograd_core as ag
+    import nn
+
+    x, w, b, grad = _conv_problem(batch)
+    layer = _copy_into(nn.Conv2d(16, 32, 3, padding=1), [w, b])
+    inputs = ag.Tensor(x, requires_grad=True)
+
+    def step():
+        inputs.grad = None
+        layer.zero_grad()
+        layer(inputs).backward(grad)
+        return _conv_result([inputs.grad.data, layer.weight.grad.data, layer.bias.grad.data])
+
+    return step
+
+
+@CONV.variant("torch", requires="torch")
+def _conv_torch(batch: int) -> Any:
+    import torch
+
+    x, w, b, grad = _conv_problem(batch)
+    layer = _torch_copy_into(torch.nn.Conv2d(16, 32, 3, padding=1), [w, b])
+    inputs = torch.from_numpy(x).requires_grad_()
+    upstream = torch.from_numpy(grad)
+
+    def step():
+        inputs.grad = None
+        layer.zero_grad()
+        layer(inputs).backward(upstream)
+        return _conv_result([inputs.grad.numpy(), layer.weight.grad.numpy(),
+                             layer.bias.grad.numpy()])  # fmt: skip
+
+    return step
+
+
+# ------------------------------------------------------------- 3. LeNet-5 step
+
+LENET = register(
+    Workload(
+        "lenet_step",
+        "LeNet-5 on 1x28x28 (float32): forward, cross-entropy, backward, SGD",
+        sizes=(64,),
+        test_size=3,
+        size_label="batch",
+        rtol=1e-4,
+        atol=1e-6,
+        targets=(Target("torch", 3.0),),
+    )
+)
+
+
+def _numpy_lenet(batch: int) -> Any:
+    params = lenet_params()
+    x, y = _classification_batch(batch, (1, 28, 28))
+
+    def step():
+        c1w, c1b, c2w, c2b, f1w, f1b, f2w, f2b, f3w, f3b = params
+        a1, cache1 = np_conv2d(x, c1w, c1b, 2)  # (N, 6, 28, 28)
+        r1 = np.maximum(a1, 0)
+        p1, shares1 = np_max_pool2x2(r1)  # (N, 6, 14, 14)
+        a2, cache2 = np_conv2d(p1, c2w, c2b, 0)  # (N, 16, 10, 10)
+        r2 = np.maximum(a2, 0)
+        p2, shares2 = np_max_pool2x2(r2)  # (N, 16, 5, 5)
+        flat = p2.reshape(batch, -1)  # (N, 400)
+        h1 = np.maximum(flat @ f1w.T + f1b, 0)
+        h2 = np.maximum(h1 @ f2w.T + f2b, 0)
+        loss, g3 = np_cross_entropy(h2 @ f3w.T + f3b, y)
+        g2 = (g3 @ f3w) * (h2 > 0)
+        g1 = (g2 @ f2w) * (h1 > 0)
+        g_flat = g1 @ f1w
+        g_r2 = np_max_pool2x2_backward(g_flat.reshape(p2.shape), shares2) * (a2 > 0)
+        g_p1, g_c2w, g_c2b = np_conv2d_backward(g_r2, c2w, cache2)
+        g_r1 = np_max_pool2x2_backward(g_p1, shares1) * (a1 > 0)
+        _, g_c1w, g_c1b = np_conv2d_backward(g_r1, c1w, cache1)
+        grads = [g_c1w, g_c1b, g_c2w, g_c2b, g1.T @ flat, g1.sum(0), g2.T @ h1, g2.sum(0),
+                 g3.T @ h2, g3.sum(0)]  # fmt: skip
+        for p, g in zip(params, grads):
+            p -= LEARNING_RATE * g
+        return loss
+
+    return step
+
+
+def _ag_lenet(batch: int) -> Any:
+    import autograd_core as ag
+    import nn
+
+    x, y = _classification_batch(batch, (1, 28, 28))
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+    )  # fmt: skip
+    return _ag_step(_copy_into(model, lenet_params()), ag.Tensor(x), ag.Tensor(y))
+
+
+def _torch_lenet(batch: int) -> Any:
+    import torch
+
+    x, y = _classification_batch(batch, (1, 28, 28))
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+    )  # fmt: skip
+    model = _torch_copy_into(model, lenet_params())
+    return _torch_step(model, torch.from_numpy(x), torch.from_numpy(y))
+
+
+LENET.variant("numpy")(_numpy_lenet)
+LENET.variant("autograd_core")(_ag_lenet)
+LENET.variant("torch", requires="torch")(_torch_lenet)
+
+# ---------------------------------------------------- 4. MaxPool2d forward+backward
+
+POOL = register(
+    Workload(
+        "maxpool2d",
+        "MaxPool2d 2x2 on (N, 32, 32, 32) float32: forward + backward",
+        sizes=(64,),
+        test_size=2,
+        size_label="batch",
+        rtol=1e-5,
+        atol=1e-5,
+        targets=(Target("torch", 1.0),),
+    )
+)
+
+
+def _pool_problem(batch: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = _rng(3)
+    x = rng.normal(size=(batch, 32, 32, 32)).astype(np.float32)
+    grad = rng.normal(size=(batch, 32, 16, 16)).astype(np.float32)
+    return x, grad
+
+
+def _pool_result(out: Any, grad: Any) -> tuple[float, float]:
+    return float(np.asarray(out, np.float64).sum()), float(np.asarray(grad, np.float64).sum())
+
+
+@POOL.variant("numpy")
+def _pool_numpy(batch: int) -> Any:
+    x, grad = _pool_problem(batch)
+
+    def step():
+        out, shares = np_max_pool2x2(x)
+        return _pool_result(out, np_max_pool2x2_backward(grad, shares))
+
+    return step
+
+
+@POOL.variant("autograd_core")
+def _pool_autograd_core(batch: int) -> Any:
+    import autograd_core as ag
+    import nn
+
+    x, grad = _pool_problem(batch)
+    inputs = ag.Tensor(x, requires_grad=True)
+    pool = nn.MaxPool2d(2)
+
+    def step():
+        inputs.grad = None
+        out = pool(inputs)
+        out.backward(grad)
+        return _pool_result(out.data, inputs.grad.data)
+
+    return step
+
+
+@POOL.variant("torch", requires="torch")
+def _pool_torch(batch: int) -> Any:
+    import torch
+
+    x, grad = _pool_problem(batch)
+    inputs = torch.from_numpy(x).requires_grad_()
+    upstream = torch.from_numpy(grad)
+    pool = torch.nn.MaxPool2d(2)
+
+    def step():
+        inputs.grad = None
+        out = pool(inputs)
+        out.backward(upstream)
+        return _pool_result(out.detach().numpy(), inputs.grad.numpy())
+
+    return step
+
+
+# ------------------------------------------------------- 5. LeNet peak memory
+
+LENET_MEMORY = register(
+    Workload(
+        "lenet_memory",
+        "peak RSS that 50 LeNet-5 training steps (batch 64) add after set-up",
+        sizes=(64,),
+        test_size=3,
+        size_label="batch",
+        mode="memory",
+        memory_steps=50,
+        rtol=1e-4,
+        atol=1e-6,
+    )
+)
+LENET_MEMORY.variant("numpy")(_numpy_lenet)
+LENET_MEMORY.variant("autograd_core")(_ag_lenet)
+LENET_MEMORY.variant("torch", requires="torch")(_torch_lenet)

@@ -1,0 +1,48 @@
+"""nn.functional: the stateless forms of the layers and losses, as in `torch.nn.functional`.
+
+Every function here is a composition of `autograd_core` ops, so its
+gradient comes from the engine's primitives; there is no backward code in nn.
+"""
+
+from .activation import leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from .dropout import dropout
+from .linear import linear
+from .loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    mse_loss,
+    nll_loss,
+)
+from .normalization import batch_norm
+
+# --- other helpers' imports (conv, pooling, upsample): add lines below ---
+# isort: split
+from .conv import conv2d, conv_transpose2d
+from .pooling import avg_pool2d, max_pool2d, max_unpool2d
+from .upsample import interpolate
+
+# --- end of other helpers' imports ---
+
+__all__ = [
+    "relu",
+    "leaky_relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "linear",
+    "dropout",
+    "batch_norm",
+    "cross_entropy",
+    "nll_loss",
+    "mse_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv2d",
+    "conv_transpose2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "max_unpool2d",
+    "interpolate",
+]

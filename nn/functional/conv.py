@@ -1,0 +1,263 @@
+"""`conv2d` and `conv_transpose2d`, with PyTorch's arguments and weight layouts (NCHW).
+
+Both are compositions of engine ops, so their gradients come from the
+primitives: convolution is the sliding-window view of the padded input
+(`autograd_core.ops.sliding_window`), one reshape that lays the windows out
+as columns ("im2col"), and one batched matmul through BLAS. The transposed
+convolution is its adjoint: one matmul that spreads every input pixel into
+a window, then `window_fold`, which adds the overlapping windows up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autograd_core as ag
+from autograd_core import Tensor
+from autograd_core.ops.window import pair, sliding_window, window_fold
+
+Padding = tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
+
+
+def _as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else ag.tensor(x)
+
+
+def check_input(x: Tensor, op: str, channels: int | None = None) -> None:
+    """A clear error unless `x` is a 4-d (N, C, H, W) tensor, with `channels` channels if given."""
+    if x.ndim != 4:
+        raise ValueError(
+            f"{op}: expected a 4-d input (N, C, H, W), got shape {tuple(x.shape)}"
+            + (
+                " (for a single image, add a batch axis: x.reshape(1, *x.shape))"
+                if x.ndim == 3
+                else ""
+            )
+        )
+    if channels is not None and x.shape[1] != channels:
+        raise ValueError(
+            f"{op}: expected an input with {channels} channels (N, {channels}, H, W), "
+            f"got shape {tuple(x.shape)}"
+        )
+
+
+def positive_pair(value: Any, name: str, op: str) -> tuple[int, int]:
+    """`pair`, and a clear error unless both entries are >= 1."""
+    result = pair(value, name, op)
+    if min(result) < 1:
+        raise ValueError(f"{op}: {name} must be positive, got {value!r}")
+    return result
+
+
+def padding_pairs(
+    padding: Any,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    op: str,
+) -> Padding:
+    """PyTorch's padding forms (an int, a pair, "valid", "same") as (before, after) pairs.
+
+    "same" keeps H and W (stride 1 only); when the total padding it needs is
+    odd, the extra row or column goes after, as PyTorch does.
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding == "same":
+            if stride != (1, 1):
+                raise ValueError(f"{op}: padding='same' needs stride 1, got stride {stride}")
+            total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return (total[0] // 2, total[0] - total[0] // 2), (
+                total[1] // 2,
+                total[1] - total[1] // 2,
+            )
+        raise ValueError(
+            f"{op}: padding must be an int, a pair, 'valid' or 'same', got {padding!r}"
+        )
+    ph, pw = pair(padding, "padding", op)
+    if min(ph, pw) < 0:
+        raise ValueError(f"{op}: padding must be non-negative, got {padding!r}")
+    return (ph, ph), (pw, pw)
+
+
+def check_fits(
+    size: tuple[int, int],
+    padding: Padding,
+    kernel: tuple[int, int],
+    dilation: tuple[int, int],
+    op: str,
+) -> None:
+    """A clear error when the (dilated) kernel is larger than the padded input."""
+    padded = tuple(n + a + b for n, (a, b) in zip(size, padding))
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if span[0] > padded[0] or span[1] > padded[1]:
+        raise ValueError(
+            f"{op}: the kernel spans {span[0]}x{span[1]} (kernel_size {kernel}, dilation "
+            f"{dilation}) but the padded input is only {padded[0]}x{padded[1]} "
+            f"(input {size[0]}x{size[1]}, padding {padding}); use a smaller kernel or more padding"
+        )
+
+
+def pad_spatial(x: Tensor, padding: Padding, value: float = 0.0) -> Tensor:
+    """x padded on H and W only (nothing happens, not even a copy, for zero padding)."""
+    if padding == ((0, 0), (0, 0)):
+        return x
+    # (N, C, H, W) -> (N, C, top + H + bottom, left + W + right)
+    return ag.pad(x, ((0, 0), (0, 0), *padding), constant_values=value)
+
+
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """2-d cross-correlation of an (N, C, H, W) input with weight (out, C/groups, KH, KW).
+
+    `stride`, `padding` (zeros) and `dilation` are ints or (height, width)
+    pairs; `padding` may also be "valid" (none) or "same" (keep H and W).
+    With `groups` > 1 the channels are split into that many independent
+    convolutions. The output has shape (N, out, OH, OW) with
+    OH = (H + 2 * padding - dilation * (KH - 1) - 1) // stride + 1.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> conv2d(ag.ones((1, 1, 3, 3)), ag.ones((1, 1, 2, 2)), padding=1)[0, 0]
+    tensor([[1., 2., 2., 1.],
+            [2., 4., 4., 2.],
+            [2., 4., 4., 2.],
+            [1., 2., 2., 1.]])
+    """
+    x, weight = _as_tensor(input), _as_tensor(weight)
+    check_input(x, "conv2d")
+    if weight.ndim != 4:
+        raise ValueError(
+            f"conv2d: weight must have shape (out_channels, in_channels/groups, KH, KW), "
+            f"got {tuple(weight.shape)}"
+        )
+    n, channels, height, width = x.shape
+    out_channels, group_channels, kh, kw = weight.shape
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
+    if channels % groups or out_channels % groups or channels // groups != group_channels:
+        raise ValueError(
+            f"conv2d: input of shape {tuple(x.shape)} and weight of shape {tuple(weight.shape)} "
+            f"do not fit with groups={groups}: expected in_channels ({channels}) and "
+            f"out_channels ({out_channels}) divisible by groups and weight.shape[1] == "
+            f"in_channels / groups"
+        )
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(f"conv2d: bias must have shape ({out_channels},), got {tuple(bias.shape)}")
+    stride = positive_pair(stride, "stride", "conv2d")
+    dilation = positive_pair(dilation, "dilation", "conv2d")
+    pads = padding_pairs(padding, (kh, kw), stride, dilation, "conv2d")
+    check_fits((height, width), pads, (kh, kw), dilation, "conv2d")
+
+    cols = sliding_window(pad_spatial(x, pads), (kh, kw), stride, dilation)
+    oh, ow = cols.shape[-2:]
+    # (N, C, KH, KW, OH, OW) -> (N, groups, C/groups*KH*KW, OH*OW): the one copy ("im2col")
+    cols = cols.reshape(n, groups, group_channels * kh * kw, oh * ow)
+    # (out, C/groups, KH, KW) -> (groups, out/groups, C/groups*KH*KW)
+    kernel = weight.reshape(groups, out_channels // groups, group_channels * kh * kw)
+    # (groups, out/groups, K) @ (N, groups, K, OH*OW) -> (N, groups, out/groups, OH*OW):
+    # already NCHW order, so no transposed copy is needed after the product
+    out = (kernel @ cols).reshape(n, out_channels, oh, ow)
+    if bias is not None:
+        out = out + bias.reshape(out_channels, 1, 1)
+    return out
+
+
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> Tensor:
+    """Transposed convolution (the gradient of conv2d with respect to its input) of an
+    (N, C, H, W) input with weight (C, out/groups, KH, KW).
+
+    Every input pixel scales the kernel, and the scaled kernels are added up
+    at `stride` steps; `padding` then crops that many rows and columns from
+    each side and `output_padding` adds rows and columns at the bottom and
+    right. The output has PyTorch's size
+    OH = (H - 1) * stride - 2 * padding + dilation * (KH - 1) + output_padding + 1.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> conv_transpose2d(ag.ones((1, 1, 2, 2)), ag.ones((1, 1, 2, 2)))[0, 0]
+    tensor([[1., 2., 1.],
+            [2., 4., 2.],
+            [1., 2., 1.]])
+    """
+    x, weight = _as_tensor(input), _as_tensor(weight)
+    check_input(x, "conv_transpose2d")
+    if weight.ndim != 4:
+        raise ValueError(
+            f"conv_transpose2d: weight must have shape (in_channels, out_channels/groups, "
+            f"KH, KW), got {tuple(weight.shape)}"
+        )
+    n, channels, height, width = x.shape
+    in_channels, group_out, kh, kw = weight.shape
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"conv_transpose2d: groups must be a positive int, got {groups!r}")
+    if channels != in_channels or channels % groups:
+        raise ValueError(
+            f"conv_transpose2d: input of shape {tuple(x.shape)} and weight of shape "
+            f"{tuple(weight.shape)} do not fit with groups={groups}: expected weight.shape[0] "
+            f"== in_channels ({channels}), divisible by groups"
+        )
+    out_channels = group_out * groups
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(
+            f"conv_transpose2d: bias must have shape ({out_channels},), got {tuple(bias.shape)}"
+        )
+    stride = positive_pair(stride, "stride", "conv_transpose2d")
+    dilation = positive_pair(dilation, "dilation", "conv_transpose2d")
+    pads = pair(padding, "padding", "conv_transpose2d")
+    extra = pair(output_padding, "output_padding", "conv_transpose2d")
+    if min(pads) < 0 or min(extra) < 0:
+        raise ValueError(
+            f"conv_transpose2d: padding and output_padding must be non-negative, got "
+            f"{padding!r} and {output_padding!r}"
+        )
+    if any(e >= max(s, d) for e, s, d in zip(extra, stride, dilation)):
+        raise ValueError(
+            f"conv_transpose2d: output_padding {extra} must be smaller than stride {stride} "
+            f"or dilation {dilation}"
+        )
+    # the uncropped output: every window placed, plus output_padding rows and columns
+    full = tuple(
+        (n_in - 1) * s + d * (k - 1) + 1 + e
+        for n_in, s, d, k, e in zip((height, width), stride, dilation, (kh, kw), extra)
+    )
+    size = tuple(f - 2 * p for f, p in zip(full, pads))
+    if min(size) < 1:
+        raise ValueError(
+            f"conv_transpose2d: padding {pads} crops the whole {full[0]}x{full[1]} output of an "
+            f"input of shape {tuple(x.shape)} (kernel {kh}x{kw}, stride {stride})"
+        )
+
+    group_in = channels // groups
+    # (C, out/groups, KH, KW) -> (groups, C/groups, out/groups*KH*KW) -> swap the last two
+    kernel = weight.reshape(groups, group_in, group_out * kh * kw).transpose(0, 2, 1)
+    # (N, C, H, W) -> (N, groups, C/groups, H*W)
+    pixels = x.reshape(n, groups, group_in, height * width)
+    # (groups, out/groups*KH*KW, C/groups) @ (N, groups, C/groups, H*W)
+    #   -> (N, groups, out/groups*KH*KW, H*W) -> (N, out, KH, KW, H, W): one window per pixel
+    cols = (kernel @ pixels).reshape(n, out_channels, kh, kw, height, width)
+    out = window_fold(cols, full, stride, dilation)
+    if pads != (0, 0):
+        out = out[:, :, pads[0] : pads[0] + size[0], pads[1] : pads[1] + size[1]]
+    if bias is not None:
+        out = out + bias.reshape(out_channels, 1, 1)
+    return out

@@ -1,0 +1,94 @@
+"""`batch_norm`: normalise each channel over the batch (and spatial) axes, as PyTorch does.
+
+Training normalises with the batch mean and the biased batch variance and
+moves the running statistics toward the batch's (the variance stored there
+is the unbiased one); evaluation normalises with the running statistics.
+The channel axis is axis 1: (N, C), (N, C, L) and (N, C, H, W) all work.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import autograd_core as ag
+from autograd_core import Tensor
+
+
+def _channel_shape(x: Tensor) -> tuple[int, ...]:
+    # (C,) -> (1, C, 1, ...) so per-channel values broadcast against (N, C, ...)
+    return (1, x.shape[1]) + (1,) * (x.ndim - 2)
+
+
+def batch_norm(
+    x: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias, per channel (axis 1).
+
+    With `training` (or with no running statistics) mean and var are the
+    batch's (biased variance), and the running buffers, when given, are
+    updated in place: running = (1 - momentum) * running + momentum * batch,
+    using the unbiased batch variance. Otherwise the running statistics are
+    used and nothing is updated.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> y = batch_norm(ag.tensor([[1.0], [3.0]]), None, None, training=True)
+    >>> y.data.round(3).ravel().tolist()
+    [-1.0, 1.0]
+    """
+    if x.ndim < 2:
+        raise ValueError(
+            f"batch_norm: expected input of shape (N, C) or (N, C, ...), got {tuple(x.shape)}"
+        )
+    channels = x.shape[1]
+    for label, t in (("running_mean", running_mean), ("running_var", running_var),
+                     ("weight", weight), ("bias", bias)):  # fmt: skip
+        if t is not None and t.shape != (channels,):
+            raise ValueError(
+                f"batch_norm: {label} has shape {t.shape} but the input of shape "
+                f"{tuple(x.shape)} has {channels} channels (expected ({channels},))"
+            )
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("batch_norm: give both running_mean and running_var, or neither")
+    shape = _channel_shape(x)
+    axes = (0, *range(2, x.ndim))
+    if training or running_mean is None:
+        count = x.size // channels
+        if count <= 1:
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, "
+                f"got input of shape {tuple(x.shape)}"
+            )
+        mean = ag.mean(x, axis=axes, keepdims=True)  # (1, C, 1, ...)
+        centred = x - mean
+        var = ag.mean(centred * centred, axis=axes, keepdims=True)  # biased: divides by count
+        out = centred / ag.sqrt(var + eps)
+        if training and running_mean is not None:
+            _update_running(running_mean, running_var, mean, var, count, momentum)
+    else:
+        mean = running_mean.data.reshape(shape)  # (C,) -> (1, C, 1, ...)
+        inv_std = (1.0 / np.sqrt(running_var.data + eps)).astype(x.dtype).reshape(shape)
+        out = (x - mean) * inv_std
+    if weight is not None:
+        out = out * ag.reshape(weight, shape)
+    if bias is not None:
+        out = out + ag.reshape(bias, shape)
+    return out
+
+
+def _update_running(running_mean, running_var, mean, var, count, momentum) -> None:
+    # The batch statistics as plain arrays: the buffers are state, not part of the graph.
+    # NOTE: the running variance is the unbiased one (count / (count - 1)), as in PyTorch.
+    batch_mean = np.asarray(mean.data).reshape(-1)  # (1, C, 1, ...) -> (C,)
+    unbiased = np.asarray(var.data).reshape(-1) * (count / (count - 1))
+    for buffer, value in ((running_mean, batch_mean), (running_var, unbiased)):
+        buffer.data *= 1.0 - momentum
+        buffer.data += (momentum * value).astype(buffer.dtype, copy=False)

@@ -1,0 +1,39 @@
+"""nn.layers: the layer classes; each holds Parameters and calls one `nn.functional` function.
+
+`nn` re-exports every name listed here.
+"""
+
+from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .dropout import Dropout
+from .flatten import Flatten
+from .linear import Identity, Linear
+from .normalization import BatchNorm1d, BatchNorm2d
+
+# --- other helpers' imports (conv, pooling, upsample layers): add lines below ---
+# isort: split
+from .conv import Conv2d, ConvTranspose2d
+from .pooling import AvgPool2d, MaxPool2d, MaxUnpool2d
+from .upsample import Upsample
+
+# --- end of other helpers' imports ---
+
+__all__ = [
+    "Linear",
+    "Identity",
+    "Flatten",
+    "Dropout",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "ReLU",
+    "LeakyReLU",
+    "Sigmoid",
+    "Tanh",
+    "Softmax",
+    "LogSoftmax",
+    "Conv2d",
+    "ConvTranspose2d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "MaxUnpool2d",
+    "Upsample",
+]

@@ -1,0 +1,565 @@
+"""`Parameter`, `Module` and the two containers `Sequential` and `ModuleList`.
+
+A `Module` finds its parameters, buffers and sub-modules by watching
+attribute assignment (`self.weight = Parameter(...)`, `self.fc = Linear(...)`),
+the way PyTorch's does, so a model is an ordinary Python class and
+`state_dict()` keys come out with PyTorch's names (`0.weight`,
+`bn.running_mean`). Calling a module runs `forward` inside the module scope
+of `autograd_core.scope` (what `module_scope(self)` does), which tags every recorded op with the
+layer it belongs to (the graph viewer draws one box per layer from that).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Tensor
+from autograd_core.dtypes import get_default_dtype
+from autograd_core.scope import _state as _scope_state
+
+
+class Parameter(Tensor):
+    """A tensor that a `Module` registers as one of its learnable weights.
+
+    Always floating point (integer or boolean data is converted to the
+    default float dtype) and `requires_grad=True` unless told otherwise. A
+    numpy float array is used as it is, not copied.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = Parameter(np.zeros(2, dtype=np.float32)); p.requires_grad, p.dtype
+    (True, dtype('float32'))
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = np.empty(0, dtype=get_default_dtype())
+        if isinstance(data, Tensor):
+            data = data.data
+        array = np.asarray(data) if isinstance(data, (np.ndarray, np.generic)) else data
+        if isinstance(array, np.ndarray) and array.dtype.kind != "f":
+            array = array.astype(get_default_dtype())
+        super().__init__(array, requires_grad=False)
+        if self.data.dtype.kind != "f":
+            self.data = self.data.astype(get_default_dtype())
+        self.requires_grad = bool(requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class Module:
+    """Base class of layers and models: subclass it, assign parts in `__init__`, write `forward`.
+
+    Attributes that are `Parameter`s become parameters, attributes that are
+    `Module`s become sub-modules, and `register_buffer` adds state that is
+    saved but not learned (batch norm's running statistics).
+
+    Examples
+    --------
+    >>> import nn
+    >>> class TwoLayer(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden = nn.Linear(4, 8)
+    ...         self.out = nn.Linear(8, 2)
+    ...     def forward(self, x):
+    ...         return self.out(self.hidden(x).relu())
+    >>> [name for name, _ in TwoLayer().named_parameters()]
+    ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        # object.__setattr__ bypasses our own __setattr__, which needs these dicts to exist.
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation of this module; every subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} has no forward() method")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # NOTE: this is `with module_scope(self): return self.forward(...)` written out:
+        # the generator-based context manager costs ~3 us per call, this ~0.5 us.
+        previous = _scope_state.current
+        _scope_state.current = (*previous, self)
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            _scope_state.current = previous
+
+    # ------------------------------------------------------------ registration
+
+    def _check_initialised(self, what: str) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot assign {what} before Module.__init__() has run: call "
+                f"super().__init__() first in {type(self).__name__}.__init__"
+            )
+
+    @staticmethod
+    def _check_name(name: Any, what: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"{what} name must be a str, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"{what} name must be non-empty and contain no '.', got {name!r}")
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add a parameter (or a None placeholder, as `Linear(bias=False)` keeps for `bias`)."""
+        self._check_initialised("parameters")
+        self._check_name(name, "parameter")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign {type(param).__name__} as parameter {name!r} "
+                "(a Parameter or None is required)"
+            )
+        if hasattr(type(self), name) or (name in self.__dict__):
+            raise KeyError(f"attribute {name!r} already exists on {type(self).__name__}")
+        self._buffers.pop(name, None)
+        self._modules.pop(name, None)
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """Add state that is not learned; persistent buffers go into `state_dict()`.
+
+        Examples
+        --------
+        >>> import nn, autograd_core as ag
+        >>> m = nn.Module(); m.register_buffer("count", ag.tensor(0)); list(m.state_dict())
+        ['count']
+        """
+        self._check_initialised("buffers")
+        self._check_name(name, "buffer")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            if not isinstance(tensor, np.ndarray):
+                raise TypeError(
+                    f"cannot assign {type(tensor).__name__} as buffer {name!r} "
+                    "(a Tensor, an ndarray or None is required)"
+                )
+            tensor = Tensor(tensor)
+        if isinstance(tensor, Parameter):
+            raise TypeError(f"buffer {name!r}: a Parameter cannot be a buffer")
+        if name in self.__dict__ or (hasattr(type(self), name) and name not in self._buffers):
+            raise KeyError(f"attribute {name!r} already exists on {type(self).__name__}")
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a sub-module under `name` (what `self.name = module` does)."""
+        self._check_initialised("sub-modules")
+        self._check_name(name, "module")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        if name in self.__dict__:
+            raise KeyError(f"attribute {name!r} already exists on {type(self).__name__}")
+        self._parameters.pop(name, None)
+        self._buffers.pop(name, None)
+        self._modules[name] = module
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Parameter):
+            self._check_initialised("parameters")
+            self.__dict__.pop(name, None)
+            self._buffers.pop(name, None)
+            self._modules.pop(name, None)
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._check_initialised("sub-modules")
+            self.__dict__.pop(name, None)
+            self._parameters.pop(name, None)
+            self._buffers.pop(name, None)
+            self._modules[name] = value
+        elif "_parameters" in self.__dict__ and name in self._parameters:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as parameter {name!r} of "
+                    f"{type(self).__name__} (a Parameter or None is required)"
+                )
+            self._parameters[name] = None
+        elif "_modules" in self.__dict__ and name in self._modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as sub-module {name!r} of "
+                    f"{type(self).__name__} (a Module or None is required)"
+                )
+            self._modules[name] = None
+        elif "_buffers" in self.__dict__ and name in self._buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as buffer {name!r} of "
+                    f"{type(self).__name__} (a Tensor or None is required)"
+                )
+            self._buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: parameters, buffers and modules live here.
+        d = self.__dict__
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if registry in d and name in d[registry]:
+                return d[registry][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        for registry in (self._parameters, self._buffers, self._modules):
+            if name in registry:
+                del registry[name]
+                self._non_persistent_buffers.discard(name)
+                return
+        object.__delattr__(self, name)
+
+    # --------------------------------------------------------------- traversal
+
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and every module inside it, with dotted names ('' for this one)."""
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is None:
+                continue
+            yield from module.named_modules(
+                memo, prefix + ("." if prefix else "") + name, remove_duplicate
+            )
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module inside it, each once."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-modules with their attribute names."""
+        seen: set[int] = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        """The direct sub-modules."""
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(
+        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        seen: set[int] = set()
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
+        for module_prefix, module in modules:
+            for name, value in getattr(module, registry).items():
+                if value is None or (remove_duplicate and id(value) in seen):
+                    continue
+                seen.add(id(value))
+                yield module_prefix + ("." if module_prefix else "") + name, value
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """Every parameter with its qualified name (`0.weight`), each shared one once."""
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)  # type: ignore[misc]
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every parameter, in registration order, each shared one once."""
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer with its qualified name (`bn.running_mean`)."""
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer, in registration order."""
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """How many numbers the parameters hold (only those requiring grad if asked)."""
+        return sum(p.data.size for p in self.parameters() if p.requires_grad or not trainable_only)
+
+    # ------------------------------------------------------------------- modes
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (dropout active, batch norm on batch statistics) here and below."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode here and below; the same as `train(False)`."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Switch gradient recording on or off for every parameter (freezing layers)."""
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of every parameter (set them to None, as PyTorch does)."""
+        for param in self.parameters():
+            if set_to_none or param.grad is None:
+                param.grad = None
+            else:
+                param.grad = Tensor(np.zeros_like(param.data))
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call `fn` on every sub-module (children first) and then on this one."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    # ------------------------------------------------------------- state dicts
+
+    def _state_tensors(self) -> OrderedDict[str, Tensor]:
+        """Name -> tensor of everything `state_dict` saves, in PyTorch's order."""
+        state: OrderedDict[str, Tensor] = OrderedDict()
+        for prefix, module in self.named_modules(remove_duplicate=False):
+            dot = prefix + "." if prefix else ""
+            for name, param in module._parameters.items():
+                if param is not None:
+                    state.setdefault(dot + name, param)
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent_buffers:
+                    state.setdefault(dot + name, buffer)
+        return state
+
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """Copies of the parameters and persistent buffers as numpy arrays, by qualified name.
+
+        Examples
+        --------
+        >>> import nn
+        >>> list(nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)).state_dict())[:3]
+        ['0.weight', '0.bias', '1.weight']
+        """
+        return OrderedDict(
+            (name, np.array(tensor.data, copy=True))
+            for name, tensor in self._state_tensors().items()
+        )
+
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True
+    ) -> tuple[list[str], list[str]]:
+        """Copy values (arrays, tensors or numbers) into the parameters and buffers.
+
+        Everything is checked before anything is copied, so a failed load
+        changes nothing: with `strict`, missing and unexpected keys are errors;
+        a shape mismatch is always an error. Returns `(missing, unexpected)`.
+
+        Examples
+        --------
+        >>> import nn
+        >>> a, b = nn.Linear(2, 2), nn.Linear(2, 2)
+        >>> b.load_state_dict(a.state_dict())
+        ([], [])
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict: expected a mapping of names to arrays, "
+                f"got {type(state_dict).__name__}"
+            )
+        own = self._state_tensors()
+        missing = [name for name in own if name not in state_dict]
+        unexpected = [name for name in state_dict if name not in own]
+        problems: list[str] = []
+        values: dict[str, np.ndarray] = {}
+        for name, tensor in own.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            value = value.data if isinstance(value, Tensor) else value
+            try:
+                array = np.asarray(value)
+            except Exception as error:  # reported below with the key's name
+                problems.append(f"{name!r}: cannot read the value as an array ({error})")
+                continue
+            if array.dtype.kind not in "biuf":
+                problems.append(f"{name!r}: expected numeric data, got dtype {array.dtype}")
+            elif array.shape != tensor.shape:
+                problems.append(
+                    f"size mismatch for {name!r}: the checkpoint has shape {array.shape}, "
+                    f"the model has shape {tensor.shape}"
+                )
+            else:
+                values[name] = array
+        if strict:
+            if missing:
+                problems.append("missing keys: " + ", ".join(repr(k) for k in missing))
+            if unexpected:
+                problems.append("unexpected keys: " + ", ".join(repr(k) for k in unexpected))
+        if problems:
+            raise RuntimeError(
+                f"load_state_dict: cannot load into {type(self).__name__} (nothing was "
+                "changed):\n  " + "\n  ".join(problems)
+            )
+        for name, array in values.items():
+            tensor = own[name]
+            if isinstance(tensor.data, np.ndarray) and tensor.data.flags.writeable:
+                tensor.data[...] = array  # in place: optimizers keep referring to the same array
+            else:
+                tensor.data = np.array(array, dtype=tensor.dtype)
+        return missing, unexpected
+
+    # -------------------------------------------------------------------- repr
+
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses in `repr` (its settings)."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        extra = self.extra_repr()
+        if extra:
+            lines.extend(extra.split("\n"))
+        for name, module in self._modules.items():
+            body = repr(module).replace("\n", "\n  ")
+            lines.append(f"({name}): {body}")
+        if not self._modules:
+            return f"{type(self).__name__}({extra})"
+        return type(self).__name__ + "(\n  " + "\n  ".join(lines) + "\n)"
+
+    def __dir__(self) -> list[str]:
+        names = set(super().__dir__())
+        names.update(self._parameters, self._buffers, self._modules)
+        return sorted(names)
+
+
+def _index(i: Any, length: int, owner: str) -> int:
+    if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+        raise TypeError(f"{owner} indices must be integers or slices, not {type(i).__name__}")
+    if not -length <= i < length:
+        raise IndexError(f"{owner} index {i} is out of range for length {length}")
+    return int(i) % length
+
+
+class Sequential(Module):
+    """Modules applied one after another; `Sequential(a, b)(x)` is `b(a(x))`.
+
+    Give the modules as arguments (named '0', '1', ...) or as one
+    OrderedDict of names to modules. Indexable (negative indices, slices),
+    iterable, with `len` and `append`.
+
+    Examples
+    --------
+    >>> import nn
+    >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    >>> len(model), type(model[-1]).__name__, len(model[:2])
+    (3, 'Linear', 2)
+    """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for name, module in args[0].items():
+                self.add_module(name, module)
+        else:
+            for i, module in enumerate(args):
+                if not isinstance(module, Module):
+                    raise TypeError(
+                        f"Sequential: argument {i} is a {type(module).__name__}, not a Module"
+                    )
+                self.add_module(str(i), module)
+
+    def forward(self, x: Any) -> Any:
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return Sequential(OrderedDict(list(self._modules.items())[index]))
+        i = _index(index, len(self._modules), "Sequential")
+        return list(self._modules.values())[i]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> Sequential:
+        """Add a module at the end (named by its position)."""
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters the owning module can see.
+
+    It has no `forward`: the owner decides how to call them. Indexable,
+    iterable, with `len`, `append` and `extend`.
+
+    Examples
+    --------
+    >>> import nn
+    >>> blocks = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+    >>> len(blocks), len(list(blocks.parameters()))
+    (3, 6)
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return ModuleList(list(self._modules.values())[index])
+        i = _index(index, len(self._modules), "ModuleList")
+        return list(self._modules.values())[i]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        i = _index(index, len(self._modules), "ModuleList")
+        self.add_module(str(i), module)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> ModuleList:
+        """Add a module at the end."""
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList.append: {type(module).__name__} is not a Module")
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Add several modules at the end."""
+        for module in modules:
+            self.append(module)
+        return self
