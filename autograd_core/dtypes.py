@@ -43,11 +43,12 @@ def is_floating(dtype: np.dtype) -> bool:
     return dtype.kind == "f"
 
 
-def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> np.ndarray:
+def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> np.ndarray | np.generic:
     """Turn user data into an ndarray following the dtype policy.
 
     An ndarray with no `dtype` asked for is used as it is (no copy); anything
-    else is converted, with Python floats taking the default dtype.
+    else is converted, with Python floats taking the default dtype. 0-d data
+    becomes a numpy scalar, as numpy's own 0-d results are.
     """
     if isinstance(data, np.ndarray) and dtype is None:
         array = data
@@ -67,7 +68,9 @@ def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> np.ndarray:
             f"{op}: unsupported dtype {array.dtype} (expected bool, integer or float data; "
             "complex, object and string arrays are not supported)"
         )
-    return array
+    # NOTE: numpy computes on scalars ten times faster than on 0-d arrays; scalar graphs
+    # (and the lecture examples) are made of them.
+    return array[()] if array.ndim == 0 else array
 
 
 def _holds_numpy_float64(data: Any) -> bool:

@@ -10,16 +10,16 @@ tensor's `grad_fn`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
 from .dtypes import as_array, scalar_array
-from .grad_mode import _state as _grad_state
-from .scope import _state as _scope_state
+from .grad_mode import grad_enabled
+from .scope import current as current_scope
 from .tensor import Tensor
 
 
@@ -94,7 +94,7 @@ class Function:
                 if tensor.data is array:
                     break
             else:
-                linked = array is ctx._output and _grad_state.enabled
+                linked = array is ctx._output and grad_enabled.get()
                 tensor = Tensor._from_op(array, ctx if linked else None)
             tensors.append(tensor)
         return tuple(tensors)
@@ -119,19 +119,19 @@ class Function:
                 inputs = _as_tensors(inputs)
                 break
         ctx = object.__new__(cls)
-        ctx.inputs = inputs
-        ctx._saved = ()
-        ctx._output = None
-        ctx.scope = _scope_state.current
         record = False
-        if _grad_state.enabled:
+        if grad_enabled.get():
             for x in inputs:
                 if x.requires_grad:
                     record = True
                     break
-        ctx.needs_input_grad = (
-            tuple(map(_requires_grad_of, inputs)) if record else (False,) * len(inputs)
-        )
+        if record:
+            ctx.inputs = inputs
+            ctx.needs_input_grad = tuple(map(_requires_grad_of, inputs))
+            ctx.scope = current_scope.get()
+            ctx._saved = ()
+        else:
+            ctx.needs_input_grad = (False,) * len(inputs)
         # NOTE: 0-d results stay numpy scalars, as numpy's own ufuncs return them:
         # wrapping each in a 0-d array would double the cost of scalar graphs.
         try:
@@ -144,9 +144,7 @@ class Function:
         result = object.__new__(Tensor)  # Tensor._from_op, inlined on this hot path
         result.data = out
         result.grad = None
-        result.name = None
-        result._retains_grad = False
-        if record and out.dtype.kind == "f":
+        if record:
             ctx._output = out
             result.requires_grad = True
             result.grad_fn = ctx
@@ -162,16 +160,26 @@ _requires_grad_of = operator.attrgetter("requires_grad")
 
 def _as_tensors(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
     """Wrap numbers and arrays beside tensors; Python numbers take a tensor's dtype."""
-    like = next((x.dtype for x in inputs if isinstance(x, Tensor)), None)
+    like = None
+    for x in inputs:
+        if isinstance(x, Tensor):
+            like = x.data.dtype
+            break
     tensors = []
     for x in inputs:
         if isinstance(x, Tensor):
             tensors.append(x)
-        elif like is not None and isinstance(x, (bool, int, float)):
-            tensors.append(Tensor._from_op(scalar_array(x, like), None))
+        elif type(x) is float and like is not None and like.kind == "f":  # the common case
+            tensors.append(Tensor._from_op(like.type(x), None))
         else:
-            tensors.append(Tensor._from_op(as_array(x, op="operand"), None))
+            tensors.append(_constant(x, like))
     return tuple(tensors)
+
+
+def _constant(value: Any, like: np.dtype | None) -> Tensor:
+    if like is not None and isinstance(value, (bool, int, float)):
+        return Tensor._from_op(scalar_array(value, like), None)
+    return Tensor._from_op(as_array(value, op="operand"), None)
 
 
 # ---------------------------------------------------------------------- registry

@@ -1,36 +1,30 @@
 """Switching graph recording on and off: `no_grad` and `enable_grad`.
 
-The switch is thread-local, so `no_grad` in one thread leaves recording on
-in every other thread.
+The switch lives in a context variable, so it is per thread (a new thread
+starts with recording on, whatever other threads do) and cheap to read on
+every op.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-
-class _GradState(threading.local):
-    """Per-thread grad mode; the class attribute is every new thread's default."""
-
-    enabled = True
-
-
-_state = _GradState()
+grad_enabled = contextvars.ContextVar("grad_enabled", default=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def is_grad_enabled() -> bool:
     """True when ops record the graph (the default)."""
-    return _state.enabled
+    return grad_enabled.get()
 
 
 def set_grad_enabled(enabled: bool) -> None:
     """Turn graph recording on or off for the current thread."""
-    _state.enabled = bool(enabled)
+    grad_enabled.set(bool(enabled))
 
 
 class _GradMode:

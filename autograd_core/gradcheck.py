@@ -62,7 +62,7 @@ def numerical_grad(
             if not (isinstance(x, Tensor) and x.dtype.kind == "f"):
                 grads.append(None)
                 continue
-            base = x.data
+            base = np.array(x.data)  # an ndarray even for 0-d data, so .flat can write
             grad = np.zeros_like(base)
             for j in range(base.size):
                 shifted = []

@@ -1,36 +1,41 @@
 """Which module calls are running, so that each recorded op knows the layer it belongs to.
 
-`nn.Module.__call__` enters `module_scope(self)`; `Function.apply` stores the
+`nn.Module.__call__` enters the module's scope; `Function.apply` stores the
 current scope (outermost module first) on the nodes it records. The graph
-viewer groups nodes into one cluster per module call with it.
+viewer groups nodes into one cluster per module call with it. The scope is
+a context variable, so each thread has its own.
 """
 
 from __future__ import annotations
 
-import threading
+import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-
-class _ScopeState(threading.local):
-    current: tuple[Any, ...] = ()
-
-
-_state = _ScopeState()
+current = contextvars.ContextVar[tuple[Any, ...]]("module_scope", default=())
 
 
 def current_scope() -> tuple[Any, ...]:
     """The modules whose calls are running, outermost first (empty outside any)."""
-    return _state.current
+    return current.get()
+
+
+def enter_scope(module: Any) -> contextvars.Token:
+    """Start recording ops as part of `module`'s call; pass the token to `exit_scope`."""
+    return current.set((*current.get(), module))
+
+
+def exit_scope(token: contextvars.Token) -> None:
+    """End the module call begun by `enter_scope`."""
+    current.reset(token)
 
 
 @contextmanager
 def module_scope(module: Any) -> Iterator[None]:
     """Record ops made inside this block as belonging to `module`'s call."""
-    previous = _state.current
-    _state.current = (*previous, module)
+    token = enter_scope(module)
     try:
         yield
     finally:
-        _state.current = previous
+        exit_scope(token)

@@ -29,7 +29,11 @@ class Tensor:
     tensor([2., 4.])
     """
 
-    __slots__ = ("__weakref__", "_retains_grad", "data", "grad", "grad_fn", "name", "requires_grad")
+    # NOTE: the rarely set fields (name, _retains_grad) live in a lazily created
+    # __dict__ with class-level defaults, so making a tensor costs four stores.
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__dict__", "__weakref__")
+    name: str | None = None
+    _retains_grad: bool = False
     __array_ufunc__ = None  # numpy hands `array + tensor` to Tensor.__radd__
 
     def __init__(
@@ -46,8 +50,8 @@ class Tensor:
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
-        self.name = name
-        self._retains_grad = False
+        if name is not None:
+            self.name = name
 
     @staticmethod
     def _from_op(data: np.ndarray, grad_fn: Any) -> Tensor:
@@ -57,8 +61,6 @@ class Tensor:
         out.grad = None
         out.requires_grad = grad_fn is not None
         out.grad_fn = grad_fn
-        out.name = None
-        out._retains_grad = False
         return out
 
     # ------------------------------------------------------------- attributes
@@ -140,36 +142,37 @@ class Tensor:
         return _ops.astype(self, dtype)
 
     # -------------------------------------------------------------- operators
+    # The arithmetic operators call their Function directly: they are the hottest path.
 
     def __add__(self, other: Any) -> Tensor:
-        return _ops.add(self, other)
+        return Add.apply(self, other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return _ops.add(other, self)
+        return Add.apply(other, self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return _ops.sub(self, other)
+        return Sub.apply(self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return _ops.sub(other, self)
+        return Sub.apply(other, self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return _ops.mul(self, other)
+        return Mul.apply(self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _ops.mul(other, self)
+        return Mul.apply(other, self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return _ops.div(self, other)
+        return Div.apply(self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _ops.div(other, self)
+        return Div.apply(other, self)
 
     def __pow__(self, other: Any) -> Tensor:
-        return _ops.pow(self, other)
+        return Pow.apply(self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
-        return _ops.pow(other, self)
+        return Pow.apply(other, self)
 
     def __matmul__(self, other: Any) -> Tensor:
         return _ops.matmul(self, other)
@@ -178,7 +181,7 @@ class Tensor:
         return _ops.matmul(other, self)
 
     def __neg__(self) -> Tensor:
-        return _ops.neg(self)
+        return Neg.apply(self)
 
     def __abs__(self) -> Tensor:
         return _ops.abs(self)
@@ -334,3 +337,4 @@ class Tensor:
 
 
 from . import ops as _ops  # noqa: E402  (the ops are built on Tensor)
+from .ops.elementwise import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402

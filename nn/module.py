@@ -19,7 +19,7 @@ import numpy as np
 
 from autograd_core import Tensor
 from autograd_core.dtypes import get_default_dtype
-from autograd_core.scope import _state as _scope_state
+from autograd_core.scope import enter_scope, exit_scope
 
 
 class Parameter(Tensor):
@@ -91,14 +91,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward() method")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # NOTE: this is `with module_scope(self): return self.forward(...)` written out:
-        # the generator-based context manager costs ~3 us per call, this ~0.5 us.
-        previous = _scope_state.current
-        _scope_state.current = (*previous, self)
+        # NOTE: `with module_scope(self): ...` written out, as the generator-based
+        # context manager costs several times more per call.
+        token = enter_scope(self)
         try:
             return self.forward(*args, **kwargs)
         finally:
-            _scope_state.current = previous
+            exit_scope(token)
 
     # ------------------------------------------------------------ registration
 

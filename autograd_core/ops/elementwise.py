@@ -393,8 +393,11 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
 
 
 def astype(x: Tensor, dtype: Any) -> Tensor:
-    """x converted to `dtype`; the gradient is converted back."""
-    return AsType.apply(x, dtype=np.dtype(dtype))
+    """x converted to `dtype`; the gradient is converted back (none flows to integers)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f" and isinstance(x, Tensor):
+        x = x.detach()
+    return AsType.apply(x, dtype=dtype)
 
 
 # ------------------------------------------------- comparisons (no gradient)

@@ -238,7 +238,7 @@ def flatten(x: Tensor, start_axis: int = 0, end_axis: int = -1) -> Tensor:
     if start > end:
         raise ValueError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis}")
     merged = int(np.prod(x.shape[start : end + 1], dtype=np.int64))
-    return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1:]))
+    return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1 :]))
 
 
 @register("squeeze", sample="squeeze", reference=np.squeeze)
