@@ -16,6 +16,7 @@ from .dtypes import get_default_dtype, set_default_dtype
 from .function import REGISTRY, Function, register
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
+from . import viz  # graphviz itself is imported only when a graph is drawn
 from . import functional
 from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .ops import (
@@ -139,6 +140,7 @@ __all__ = [
     "transpose",
     "value_and_grad",
     "var",
+    "viz",
     "vjp",
     "where",
     "zeros",

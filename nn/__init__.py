@@ -32,6 +32,7 @@ from .serialization import load, save
 # --- other helpers' imports (conv/pooling/upsample layers, summary): add lines below ---
 # isort: split
 from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, MaxUnpool2d, Upsample
+from .summary import Summary, summary
 
 # --- end of other helpers' imports ---
 
@@ -69,4 +70,6 @@ __all__ = [
     "AvgPool2d",
     "MaxUnpool2d",
     "Upsample",
+    "Summary",
+    "summary",
 ]
