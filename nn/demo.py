@@ -251,6 +251,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def save_drawing(graph: Any, path: Path) -> Path:
+    """Write a graph as SVG; without Graphviz's `dot` program, write its DOT text instead."""
+    try:
+        return viz.save(graph, path)
+    except RuntimeError as error:
+        fallback = viz.save(graph, path.with_suffix(".dot"))
+        print(f"   (no SVG: {error}; wrote the DOT text to {fallback} instead)")
+        return fallback
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the demo; exits with a message naming the extra to install if one is missing."""
     args = parse_args(argv)
@@ -269,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     numbers, graph = lecture_example()
     for name, value in numbers.items():
         print(f"   {name:6s} = {value:g}")
-    lecture_svg = viz.save(graph, out / "lecture_graph.svg")
+    lecture_svg = save_drawing(graph, out / "lecture_graph.svg")
 
     print("\n2. A convolutional network learns the 8x8 handwritten digits")
     data = load_digits()
@@ -286,7 +296,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"after {args.epochs} epochs in {seconds:.1f} s"
     )
     curve_png = plot_history(history, out / "loss_curve.png")
-    network_svg = viz.save(network_graph(model, x_test[:2], y_test[:2]), out / "network_graph.svg")
+    network_svg = save_drawing(
+        network_graph(model, x_test[:2], y_test[:2]), out / "network_graph.svg"
+    )
 
     print("\nFiles written:")
     for label, path in (

@@ -95,3 +95,15 @@ def test_demo_lecture_example_matches_hand_derivation():
         "df/dq": z,
     }
     assert "q" in graph.source and "grad -4" in graph.source
+
+
+def test_demo_writes_dot_text_when_graphviz_is_missing(tmp_path, monkeypatch, capsys):
+    import autograd_core as ag
+    from autograd_core import viz
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot` program on PATH
+    graph = viz.draw_graph(ag.tensor(2.0, requires_grad=True) * 3)
+    written = demo.save_drawing(graph, tmp_path / "g.svg")
+    assert written == tmp_path / "g.dot"
+    assert written.read_text().startswith("digraph")
+    assert "Graphviz" in capsys.readouterr().out
