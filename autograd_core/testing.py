@@ -447,6 +447,35 @@ def _window_fold(draw: Draw, spec: OpSpec) -> Sample:
     return Sample((x,), {"size": size, "stride": stride, "dilation": dilation})
 
 
+def _window_input(draw: Draw, geometry: dict[str, tuple[int, int]]) -> tuple[int, ...]:
+    span = [d * (k - 1) + 1 for k, d in zip(geometry["kernel_size"], geometry["dilation"])]
+    lead = draw(shapes(max_dims=2), label="leading shape")
+    return (*lead, *(s + draw(st.integers(0, 2), label="extra") for s in span))
+
+
+@sample_strategy("window_max")
+def _window_max(draw: Draw, spec: OpSpec) -> Sample:
+    geometry = window_geometry(draw)
+    return Sample(tuple(distinct_arrays(draw, [_window_input(draw, geometry)], "x")), geometry)
+
+
+@sample_strategy("window_max_scatter")
+def _window_max_scatter(draw: Draw, spec: OpSpec) -> Sample:
+    from .ops.window import window_max  # the maxima the scatter needs, as window_max gives them
+
+    geometry = window_geometry(draw)
+    shape = _window_input(draw, geometry)
+    # ties are welcome here: the source is a constant, and tied maxima must share equally
+    source = (
+        tied_array(draw, shape, "source")
+        if draw(st.booleans(), label="ties")
+        else distinct_arrays(draw, [shape], "source")[0]
+    )
+    maxima = window_max(Tensor(source), **geometry).data
+    x = domain_array(draw, maxima.shape, "real", "x")
+    return Sample((x,), {"source": source, "maxima": maxima, **geometry})
+
+
 # ------------------------------------------------------- the kit for users' own ops
 
 

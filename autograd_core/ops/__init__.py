@@ -55,7 +55,7 @@ from .reduce import (
     sum,
     var,
 )
-from .window import sliding_window, window_fold
+from .window import sliding_window, window_fold, window_max, window_max_scatter
 
 __all__ = [
     "abs",
@@ -106,4 +106,6 @@ __all__ = [
     "var",
     "where",
     "window_fold",
+    "window_max",
+    "window_max_scatter",
 ]

@@ -15,6 +15,8 @@ from .movement import expand_dims, reshape
 
 
 def _swap_last(x: Tensor) -> Tensor:
+    if x.ndim == 2:
+        return x.T  # the common case, and the cheapest call of transpose
     axes = list(range(x.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
     return x.transpose(axes)
@@ -53,13 +55,31 @@ class MatMul(Function):
             x = reshape(x, (1, -1))
         if y.ndim == 1:
             y = reshape(y, (-1, 1))
-        grad_x = grad @ _swap_last(y) if ctx.needs_input_grad[0] else None
-        grad_y = _swap_last(x) @ grad if ctx.needs_input_grad[1] else None
+        grad_x = grad_y = None
+        # NOTE: an operand that is a transposed view (weight.T inside `linear`) gets its
+        # gradient computed transposed, (y^T g^T)^T instead of g y^T: the same numbers, laid
+        # out like the operand, so the gradient of the array underneath comes out
+        # C-contiguous and the optimizer's update on it runs on contiguous memory.
+        if ctx.needs_input_grad[0]:
+            if _is_transposed(x.data):
+                grad_x = _swap_last(y @ _swap_last(grad))
+            else:
+                grad_x = grad @ _swap_last(y)
+        if ctx.needs_input_grad[1]:
+            if _is_transposed(y.data):
+                grad_y = _swap_last(_swap_last(grad) @ x)
+            else:
+                grad_y = _swap_last(x) @ grad
         if grad_x is not None and ctx.inputs[0].ndim == 1:
             grad_x = _drop_axis(grad_x, -2)
         if grad_y is not None and ctx.inputs[1].ndim == 1:
             grad_y = _drop_axis(grad_y, -1)
         return grad_x, grad_y
+
+
+def _is_transposed(a: np.ndarray) -> bool:
+    """True when the last two axes of `a` are stored column-major (a transposed view)."""
+    return a.ndim >= 2 and a.strides[-2] < a.strides[-1] and min(a.shape[-2:]) > 1
 
 
 def _drop_axis(grad: Tensor, axis: int) -> Tensor:

@@ -28,7 +28,9 @@ class Sum(Function):
         return np.sum(x, axis=ctx.axes, keepdims=keepdims)
 
     def backward(ctx, grad):
-        grad = reshape(grad, kept_shape(ctx.input_shape, ctx.axes))
+        kept = kept_shape(ctx.input_shape, ctx.axes)
+        if grad.shape != kept:
+            grad = reshape(grad, kept)
         return (broadcast_to(grad, ctx.input_shape),)
 
 
@@ -42,9 +44,12 @@ class _Extremum(Function):
         if x.size == 0 and any(x.shape[a] == 0 for a in axes):
             raise ValueError(f"{ctx.name}: cannot reduce over an empty axis (shape {x.shape})")
         best = ctx.reduce(x, axis=axes, keepdims=True)
-        # NOTE: tied extremes share the gradient equally, so the shares sum to grad.
-        winners = x == best
-        ctx.save_for_backward(winners / winners.sum(axis=axes, keepdims=True))
+        if ctx.needs_input_grad[0]:
+            # NOTE: tied extremes share the gradient equally, so the shares sum to grad;
+            # they are computed in x's dtype (a float32 input gets float32 shares).
+            shares = (x == best).astype(x.dtype)
+            shares /= shares.sum(axis=axes, keepdims=True)
+            ctx.save_for_backward(shares)
         ctx.kept_shape = best.shape
         return (
             best if keepdims else best.reshape([n for i, n in enumerate(x.shape) if i not in axes])
@@ -52,7 +57,9 @@ class _Extremum(Function):
 
     def backward(ctx, grad):
         (shares,) = ctx.saved_tensors
-        return (reshape(grad, ctx.kept_shape) * shares,)
+        if grad.shape != ctx.kept_shape:
+            grad = reshape(grad, ctx.kept_shape)
+        return (grad * shares,)
 
 
 @register("max", sample="reduce", domains=("distinct",), reference=np.max)
@@ -91,8 +98,9 @@ class LogSumExp(Function):
 
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        kept = ctx.kept_shape
-        return (reshape(grad, kept) * exp(x - reshape(out, kept)),)
+        if grad.shape != ctx.kept_shape:  # keepdims=False: put the reduced axes back
+            grad, out = reshape(grad, ctx.kept_shape), reshape(out, ctx.kept_shape)
+        return (grad * exp(x - out),)
 
 
 # ------------------------------------------------------------ public functions

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, register
+from ..grad_mode import no_grad
 from ..tensor import Tensor
 
 
@@ -133,6 +134,147 @@ class WindowFold(Function):
         )
 
 
+def _offsets(
+    kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int], count: Any
+) -> Any:
+    """(i, j, rows, columns) for every kernel offset: the strided slices of (H, W) that hold
+    tap (i, j) of all OH x OW windows."""
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, count
+    for i in range(kh):
+        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+        for j in range(kw):
+            yield i, j, rows, slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+
+
+def _window_max_reference(
+    x: np.ndarray, kernel_size: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
+) -> np.ndarray:
+    return np.max(_sliding_window_reference(x, kernel_size, stride, dilation), axis=(-4, -3))
+
+
+@register("window_max", sample="window_max", domains=("distinct",), reference=_window_max_reference)
+class WindowMax(Function):
+    """out[..., oh, ow] = max of window (oh, ow) of x;   dL/dx = window_max_scatter(grad):
+    each window's grad goes to its maximum, tied maxima share it equally"""
+
+    def forward(ctx, x, kernel_size, stride, dilation):
+        _check_window(x.shape, kernel_size, stride, dilation, "window_max")
+        count = tuple(
+            window_count(n, k, s, d)
+            for n, k, s, d in zip(x.shape[-2:], kernel_size, stride, dilation)
+        )
+        ctx.params = (kernel_size, stride, dilation)
+        # NOTE: a running np.maximum over the KH*KW taps, each a strided slice of x (no window
+        # view is ever copied); a reshape to (..., OH, KH, OW, KW) and .max would make numpy
+        # loop over the tiny KH and KW axes innermost, many times slower.
+        # (..., H, W) -> (..., OH, OW): tap (i, j) of every window, a strided view
+        taps = [x[..., rows, columns] for _, _, rows, columns in _offsets(*ctx.params, count)]
+        out = np.maximum(taps[0], taps[1]) if len(taps) > 1 else taps[0].copy()
+        for tap in taps[2:]:
+            np.maximum(out, tap, out=out)
+        ctx.save_for_backward(x, out)
+        return out
+
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        kernel_size, stride, dilation = ctx.params
+        return (
+            WindowMaxScatter.apply(
+                grad,
+                source=x.data,
+                maxima=out.data,
+                kernel_size=kernel_size,
+                stride=stride,
+                dilation=dilation,
+            ),
+        )
+
+
+def _winners(
+    source: np.ndarray, maxima: np.ndarray, kernel: Any, stride: Any, dilation: Any
+) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """One bool mask (..., OH, OW) per kernel offset, true where that tap is its window's
+    maximum, and how many taps tie for each maximum (None when no window has a tie)."""
+    masks = [
+        source[..., rows, columns] == maxima
+        for _, _, rows, columns in _offsets(kernel, stride, dilation, maxima.shape[-2:])
+    ]
+    if sum(map(np.count_nonzero, masks)) == maxima.size and not np.isnan(maxima).any():
+        return masks, None  # one winner per window (the common case: no count needed)
+    ties = masks[0].astype(np.uint16)
+    for mask in masks[1:]:
+        ties += mask
+    # NOTE: a window whose maximum is NaN matches no tap; count it once so nothing divides by 0
+    np.maximum(ties, 1, out=ties)
+    return masks, (ties if ties.max() > 1 else None)
+
+
+def _window_max_scatter_reference(
+    x: np.ndarray, source: np.ndarray, maxima: np.ndarray, kernel_size: Any, stride: Any,
+    dilation: Any,
+) -> np.ndarray:  # fmt: skip
+    # (..., H, W) -> (..., KH, KW, OH, OW): the windows of source, and where their maxima are
+    windows = _sliding_window_reference(source, kernel_size, stride, dilation)
+    winners = windows == maxima[..., None, None, :, :]
+    shares = winners / winners.sum(axis=(-4, -3), keepdims=True)
+    out = np.zeros(source.shape, dtype=x.dtype)
+    for i, j, rows, columns in _offsets(kernel_size, stride, dilation, maxima.shape[-2:]):
+        out[..., rows, columns] += x * shares[..., i, j, :, :]
+    return out
+
+
+@register(
+    "window_max_scatter", sample="window_max_scatter", reference=_window_max_scatter_reference
+)
+class WindowMaxScatter(Function):
+    """out = zeros like `source` with x[..., oh, ow] put on the maximum of window (oh, ow) of
+    `source` (split equally among tied maxima);   dL/dx = the same shares of grad, summed
+    over each window"""
+
+    def forward(ctx, x, source, maxima, kernel_size, stride, dilation):
+        kh, kw = kernel_size
+        if x.shape != maxima.shape:
+            raise ValueError(
+                f"window_max_scatter: x has shape {x.shape} but the window maxima have shape "
+                f"{maxima.shape}; expected one value per window"
+            )
+        masks, ties = _winners(source, maxima, kernel_size, stride, dilation)
+        ctx.params = (source, maxima, kernel_size, stride, dilation)
+        if ties is not None:
+            x = x / ties.astype(x.dtype)  # NOTE: tied maxima share their window's value
+        # every position of `source` is a tap of at most one window when the windows do
+        # not overlap (no dilation, stride >= kernel): then each tap is written, not added;
+        # when they also tile `source` exactly, nothing is left to zero beforehand
+        apart = all(k == 1 or (d == 1 and s >= k) for k, s, d in zip(kernel_size, stride, dilation))
+        covered = (
+            apart
+            and stride == kernel_size
+            and (maxima.shape[-2] * kh, maxima.shape[-1] * kw) == source.shape[-2:]
+        )
+        out = (np.empty if covered else np.zeros)(source.shape, dtype=x.dtype)
+        for (_, _, rows, columns), mask in zip(
+            _offsets(kernel_size, stride, dilation, maxima.shape[-2:]), masks
+        ):
+            if apart:
+                np.multiply(x, mask, out=out[..., rows, columns])
+            else:
+                out[..., rows, columns] += x * mask
+        return out
+
+    def backward(ctx, grad):
+        source, maxima, kernel_size, stride, dilation = ctx.params
+        masks, ties = _winners(source, maxima, kernel_size, stride, dilation)
+        # (KH*KW, ..., OH, OW) -> (..., KH, KW, OH, OW): the shares in the window view's layout
+        shares = np.moveaxis(np.stack(masks), 0, -3).astype(grad.dtype)
+        shares = shares.reshape(*maxima.shape[:-2], *kernel_size, *maxima.shape[-2:])
+        if ties is not None:
+            shares /= ties[..., None, None, :, :]
+        windows = SlidingWindow.apply(
+            grad, kernel_size=kernel_size, stride=stride, dilation=dilation
+        )
+        return ((windows * shares).sum(axis=(-4, -3)),)
+
+
 # ------------------------------------------------------------ public functions
 
 
@@ -177,4 +319,55 @@ def window_fold(x: Tensor, size: Any, stride: Any = 1, dilation: Any = 1) -> Ten
         size=pair(size, "size", "window_fold"),
         stride=pair(stride, "stride", "window_fold"),
         dilation=pair(dilation, "dilation", "window_fold"),
+    )
+
+
+def window_max(x: Tensor, kernel_size: Any, stride: Any = 1, dilation: Any = 1) -> Tensor:
+    """The largest value of every KH x KW window of the last two axes: (..., H, W) -> (..., OH, OW).
+
+    Same windows as `sliding_window` (`stride` between windows, `dilation`
+    between taps), without building them: max pooling's primitive. Each
+    window's gradient goes to its maximum; tied maxima share it equally.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ops.window_max(ag.arange(16.0).reshape(4, 4), 2, stride=2)
+    tensor([[ 5.,  7.],
+            [13., 15.]])
+    """
+    return WindowMax.apply(
+        x,
+        kernel_size=pair(kernel_size, "kernel_size", "window_max"),
+        stride=pair(stride, "stride", "window_max"),
+        dilation=pair(dilation, "dilation", "window_max"),
+    )
+
+
+def window_max_scatter(
+    x: Tensor, source: Any, kernel_size: Any, stride: Any = 1, dilation: Any = 1
+) -> Tensor:
+    """Put each value of x (..., OH, OW) on the maximum of its window of `source` (..., H, W).
+
+    The result has the shape of `source` and is zero elsewhere; tied maxima
+    share their window's value equally, and values meeting at one position
+    (overlapping windows) add up. This is the backward of `window_max`;
+    `source` is a constant (no gradient flows to it).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ops.window_max_scatter(ag.tensor([[6.0]]), ag.tensor([[1.0, 2.0], [2.0, 0.0]]), 2)
+    tensor([[0., 3.],
+            [3., 0.]])
+    """
+    source = np.asarray(source.data if isinstance(source, Tensor) else source)
+    kernel = pair(kernel_size, "kernel_size", "window_max_scatter")
+    stride = pair(stride, "stride", "window_max_scatter")
+    dilation = pair(dilation, "dilation", "window_max_scatter")
+    _check_window(source.shape, kernel, stride, dilation, "window_max_scatter")
+    with no_grad():
+        maxima = WindowMax.apply(source, kernel_size=kernel, stride=stride, dilation=dilation)
+    return WindowMaxScatter.apply(
+        x, source=source, maxima=maxima.data, kernel_size=kernel, stride=stride, dilation=dilation
     )

@@ -1,17 +1,20 @@
 """Pooling on (N, C, H, W) tensors: `max_pool2d`, `avg_pool2d` and `max_unpool2d`, with
 PyTorch's arguments (including `ceil_mode`, `count_include_pad`, `return_indices`).
 
-Pooling is a reduction over the windows of the sliding-window view
-(`autograd_core.ops.sliding_window`), so its gradient comes from the
-engine's `max` and `sum`. When the windows tile the input exactly (stride ==
-kernel_size, no padding, no dilation, the common 2x2 case) a plain reshape
-to (N, C, OH, KH, OW, KW) replaces the view: it needs no padding copy and
-reduces over contiguous memory.
+Max pooling is the engine's `window_max` primitive (`autograd_core.ops.window`):
+a running maximum over the KH*KW strided taps of the (padded) input, whose
+backward puts each window's gradient on its maximum. Average pooling is a
+sum over the windows of the sliding-window view
+(`autograd_core.ops.sliding_window`), so its gradient comes from the engine's
+`sum`; when the windows tile the input exactly (stride == kernel_size, no
+padding, the common 2x2 case) a plain reshape to (N, C, OH, KH, OW, KW)
+replaces the view.
 
 NOTE: where several elements of a window tie for the maximum, `max_pool2d`
 splits that window's gradient equally among them (the engine's rule for
-`max`, a true subgradient). PyTorch gives all of it to one of them (the one
-its `return_indices` reports), so the two differ only on ties.
+`max`, a true subgradient, which `window_max` keeps). PyTorch gives all of
+it to one of them (the one its `return_indices` reports), so the two differ
+only on ties.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
-from autograd_core.ops.window import pair, sliding_window
+from autograd_core.ops.window import pair, sliding_window, window_max
 
 from .conv import check_input, pad_spatial, positive_pair
 
@@ -132,21 +135,14 @@ def max_pool2d(
     )
     n, c, _, width = x.shape
     (kh, kw) = kernel
-    if _tiles(x, kernel, stride, dilation, pads):
-        # (N, C, H, W) -> (N, C, OH, KH, OW, KW): a view when x is contiguous
-        windows = x.reshape(n, c, oh, kh, ow, kw)
-        out = windows.max(axis=(3, 5))
-        if not return_indices:
-            return out
-        # (N, C, OH, KH, OW, KW) -> (N, C, OH, OW, KH*KW)
-        flat = windows.data.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, oh, ow, kh * kw)
-    else:
-        windows = sliding_window(pad_spatial(x, pads, -np.inf), kernel, stride, dilation)
-        out = windows.max(axis=(2, 3))  # (N, C, KH, KW, OH, OW) -> (N, C, OH, OW)
-        if not return_indices:
-            return out
-        # (N, C, KH, KW, OH, OW) -> (N, C, OH, OW, KH*KW)
-        flat = windows.data.transpose(0, 1, 4, 5, 2, 3).reshape(n, c, oh, ow, kh * kw)
+    padded = pad_spatial(x, pads, -np.inf)
+    out = window_max(padded, kernel, stride, dilation)  # (N, C, H, W) -> (N, C, OH, OW)
+    if not return_indices:
+        return out
+    with ag.no_grad():
+        windows = sliding_window(padded, kernel, stride, dilation).data
+    # (N, C, KH, KW, OH, OW) -> (N, C, OH, OW, KH*KW)
+    flat = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c, oh, ow, kh * kw)
     tap = np.argmax(flat, axis=-1)  # first maximum in row-major window order, as PyTorch
     rows = np.arange(oh)[:, None] * stride[0] - padding[0] + (tap // kw) * dilation[0]
     columns = np.arange(ow)[None, :] * stride[1] - padding[1] + (tap % kw) * dilation[1]
