@@ -10,13 +10,13 @@ Build expressions from `Tensor`s, call `.backward()`, read `.grad`:
 (tensor(-4.), tensor(-4.), tensor(3.))
 """
 
-from .tensor import Tensor  # noqa: I001  (Tensor first: the ops import it)
+from .tensor import IndexingError, Tensor  # noqa: I001  (Tensor first: the ops import it)
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .creation import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .dtypes import get_default_dtype, set_default_dtype
 from .function import REGISTRY, Function, register
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
-from . import viz  # graphviz itself is imported only when a graph is drawn
 from . import functional
 from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .ops import (
@@ -59,6 +59,7 @@ from .ops import (
     where,
 )
 from .random import manual_seed
+from . import viz  # graphviz itself is imported only when a graph is drawn
 
 # Public functions that are not differentiable ops; every other op name must be in REGISTRY.
 NON_DIFFERENTIABLE = (
@@ -75,8 +76,10 @@ NON_DIFFERENTIABLE = (
 __all__ = [
     "NON_DIFFERENTIABLE",
     "REGISTRY",
+    "AnomalyError",
     "Function",
     "GradcheckError",
+    "IndexingError",
     "Tensor",
     "abs",
     "arange",
@@ -85,6 +88,7 @@ __all__ = [
     "broadcast_to",
     "clip",
     "concatenate",
+    "detect_anomaly",
     "enable_grad",
     "equal",
     "exp",
@@ -101,6 +105,7 @@ __all__ = [
     "greater_equal",
     "hessian",
     "hvp",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "jacobian",
     "jvp",
@@ -128,6 +133,7 @@ __all__ = [
     "relu",
     "reshape",
     "set_default_dtype",
+    "set_detect_anomaly",
     "set_grad_enabled",
     "sigmoid",
     "softmax",
@@ -140,9 +146,9 @@ __all__ = [
     "transpose",
     "value_and_grad",
     "var",
-    "viz",
     "vjp",
     "where",
     "zeros",
     "zeros_like",
+    "viz",
 ]

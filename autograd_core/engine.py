@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .anomaly import CHECKING, anomaly_mode, check_seed, run_backward
 from .grad_mode import is_grad_enabled, set_grad_enabled
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ def backward(
             "(make an input with requires_grad=True, and compute it outside no_grad())"
         )
     seed = _seed_gradient(root, gradient)
+    anomaly = anomaly_mode.get() == CHECKING  # read once: no cost per node when off
+    if anomaly:
+        check_seed(seed)
     retain_graph = retain_graph or create_graph  # a recorded backward refers to the saved values
     targets = {id(t): i for i, t in enumerate(inputs)} if inputs is not None else None
     captured: list[Tensor | None] = [None] * len(inputs) if inputs is not None else []
@@ -51,7 +55,9 @@ def backward(
         if root.grad_fn is None:  # a leaf: its gradient is the seed
             _deliver(root, seed, {}, targets, captured)
         else:
-            _sweep(root.grad_fn, seed, retain_graph, targets, captured)
+            if root._retains_grad and targets is None:  # the root's own gradient is the seed
+                root.grad = seed if root.grad is None else root.grad + seed
+            _sweep(root.grad_fn, seed, retain_graph, targets, captured, anomaly)
     finally:
         set_grad_enabled(previous_mode)
     return captured if inputs is not None else None
@@ -61,13 +67,13 @@ def _seed_gradient(root: Tensor, gradient: Tensor | np.ndarray | float | None) -
     from .tensor import Tensor
 
     if gradient is None:
-        if root.data.size != 1:
+        if root._data.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for a single-element tensor, "
                 f"but the output has shape {root.shape}; pass gradient= with that shape "
                 "(or reduce the output, e.g. with .sum())"
             )
-        return Tensor._from_op(np.ones_like(root.data), None)
+        return Tensor._from_op(np.ones_like(root._data), None)
     seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=root.dtype)
     if seed.shape != root.shape:
         raise ValueError(
@@ -94,7 +100,9 @@ def _count_consumers(start: Function) -> dict[Function, int]:
     return consumers
 
 
-def _sweep(start: Function, seed: Tensor, retain_graph: bool, targets, captured) -> None:
+def _sweep(
+    start: Function, seed: Tensor, retain_graph: bool, targets, captured, anomaly=False
+) -> None:
     """Run every node's backward once, in reverse topological order (Kahn's algorithm)."""
     consumers = _count_consumers(start)
     pending: dict[Function, Tensor] = {start: seed}  # gradient w.r.t. each node's output
@@ -108,7 +116,7 @@ def _sweep(start: Function, seed: Tensor, retain_graph: bool, targets, captured)
         else:
             if node._saved is None:
                 _raise_released(node)
-            input_grads = node.backward(grad)
+            input_grads = run_backward(node, grad) if anomaly else node.backward(grad)
             if not retain_graph:
                 node._saved = node._output = None  # node.release(), inlined
             if len(input_grads) != len(inputs):
@@ -121,7 +129,7 @@ def _sweep(start: Function, seed: Tensor, retain_graph: bool, targets, captured)
                 continue
             producer = tensor.grad_fn
             if input_grad is not None:
-                given, wanted = input_grad.data, tensor.data
+                given, wanted = input_grad._data, tensor._data
                 if given.shape != wanted.shape or given.dtype != wanted.dtype:
                     input_grad = _fit_to(input_grad, tensor, node)
                 if producer is None or targets is not None or tensor._retains_grad:

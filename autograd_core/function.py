@@ -17,10 +17,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .anomaly import anomaly_mode, check_forward
 from .dtypes import as_array, scalar_array
 from .grad_mode import grad_enabled
 from .scope import current as current_scope
-from .tensor import Tensor
+from .tensor import IndexingError, Tensor, change_clock
 
 
 class Function:
@@ -47,7 +48,9 @@ class Function:
 
     # NOTE: slots keep a node small; "__dict__" stays available (created only when an op
     # stores its own fields, such as ctx.axes), so ops can still save what they like.
-    __slots__ = ("inputs", "needs_input_grad", "scope", "_saved", "_output", "__dict__")
+    __slots__ = (
+        "inputs", "needs_input_grad", "scope", "_saved", "_output", "_saved_at", "__dict__"
+    )  # fmt: skip
 
     name: ClassVar[str] = ""
     inputs: tuple[Tensor, ...]
@@ -55,6 +58,10 @@ class Function:
     scope: tuple[Any, ...]  # the module calls this node was recorded in, outermost first
     _saved: tuple[np.ndarray, ...] | None
     _output: np.ndarray | None
+    _saved_at: int  # the `change_clock` tick when the arrays were saved
+    _output_version: int = 0  # set when the output tensor is changed in place
+    created_at: Any = None  # where the user made this node (recorded in anomaly mode)
+    is_view: ClassVar[bool] = False  # True for ops whose output shares the input's memory
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -73,7 +80,10 @@ class Function:
 
     def save_for_backward(ctx, *arrays: np.ndarray) -> None:
         """Keep arrays for backward; inputs and the output come back as graph tensors."""
+        if ctx._saved is None:
+            return  # not recording: no backward will ask for them
         ctx._saved = arrays
+        ctx._saved_at = next(change_clock)  # saved_tensors checks nothing changed since
 
     @property
     def saved_tensors(ctx) -> tuple[Tensor, ...]:
@@ -88,14 +98,27 @@ class Function:
                 f"{ctx.name}: its saved values were freed by an earlier backward(); "
                 "pass retain_graph=True to the first backward() to walk the graph again"
             )
+        if not ctx._saved:
+            return ()
+        saved_at = ctx._saved_at
         tensors = []
         for array in ctx._saved:
             for tensor in ctx.inputs:
-                if tensor.data is array:
+                if tensor._data is array:
+                    _check_unchanged(ctx, tensor, saved_at)
                     break
             else:
-                linked = array is ctx._output and grad_enabled.get()
-                tensor = Tensor._from_op(array, ctx if linked else None)
+                is_output = array is ctx._output
+                if is_output and ctx._output_version:
+                    _raise_modified(ctx, None)
+                for tensor in () if is_output else ctx.inputs:
+                    if tensor._replaced_at > saved_at:  # the array may be its data of old
+                        _raise_modified(ctx, tensor)
+                # NOTE: a read-only view, so a backward cannot overwrite a saved value.
+                if type(array) is np.ndarray and array.flags.writeable:
+                    array = array.view()
+                    array.flags.writeable = False
+                tensor = Tensor._from_op(array, ctx if is_output and grad_enabled.get() else None)
             tensors.append(tensor)
         return tuple(tensors)
 
@@ -132,17 +155,17 @@ class Function:
             ctx._saved = ()
         else:
             ctx.needs_input_grad = (False,) * len(inputs)
+            ctx._saved = None
         # NOTE: 0-d results stay numpy scalars, as numpy's own ufuncs return them:
         # wrapping each in a 0-d array would double the cost of scalar graphs.
         try:
             out = ctx.forward(*map(_data_of, inputs), **params)
-        except ValueError as error:
-            if str(error).startswith(f"{cls.name}:"):
-                raise
-            shapes = " and ".join(str(x.shape) for x in inputs)
-            raise ValueError(f"{cls.name}: {error} (input shapes {shapes})") from error
+        except (ValueError, TypeError, IndexError) as error:
+            _raise_named(cls.name, error, inputs)
+        if anomaly_mode.get():  # one context-variable read when anomaly detection is off
+            check_forward(ctx, inputs, out, record)
         result = object.__new__(Tensor)  # Tensor._from_op, inlined on this hot path
-        result.data = out
+        result._data = out
         result.grad = None
         if record:
             ctx._output = out
@@ -154,7 +177,54 @@ class Function:
         return result
 
 
-_data_of = operator.attrgetter("data")
+_data_of = operator.attrgetter("_data")
+
+
+def _raise_named(name: str, error: Exception, inputs: tuple[Tensor, ...]) -> None:
+    """Re-raise an error from a forward with the op's name and the input shapes in it."""
+    bare_index_error = isinstance(error, IndexError) and not isinstance(error, ValueError)
+    if str(error).startswith(f"{name}:") and not bare_index_error:
+        raise error
+    shapes = " and ".join(str(x.shape) for x in inputs)
+    kind = (
+        IndexingError
+        if isinstance(error, IndexError)
+        else TypeError
+        if isinstance(error, TypeError)
+        else ValueError
+    )
+    raise kind(f"{name}: {error} (input shapes {shapes})") from error
+
+
+def _check_unchanged(ctx: Function, tensor: Tensor, saved_at: int) -> None:
+    """Raise if a saved input, or a tensor it is a view of (x.T of x), changed since saving."""
+    while True:
+        if tensor._changed_at > saved_at:
+            _raise_modified(ctx, tensor)
+        node = tensor.grad_fn
+        if node is None or not node.is_view:
+            return
+        tensor = node.inputs[0]
+
+
+def _raise_modified(ctx: Function, tensor: Tensor | None) -> None:
+    if tensor is None:
+        what = f"the output of '{ctx.name}' (shape {np.shape(ctx._output)})"
+        version = ctx._output_version
+    elif any(tensor is x for x in ctx.inputs):
+        what = f"one of the inputs of '{ctx.name}' (shape {tensor.shape})"
+        version = tensor._version
+    else:
+        what = f"a tensor (shape {tensor.shape}) that an input of '{ctx.name}' is a view of"
+        version = tensor._version
+    where = f"; the op was created at {ctx.created_at}" if ctx.created_at else ""
+    raise RuntimeError(
+        f"{what} was modified in place after it was saved for backward: it is at version "
+        f"{version} now, and its last change came after the save{where}. Make the change "
+        "after backward (or on a copy), or compute the graph again after it"
+    )
+
+
 _requires_grad_of = operator.attrgetter("requires_grad")
 
 
@@ -163,7 +233,7 @@ def _as_tensors(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
     like = None
     for x in inputs:
         if isinstance(x, Tensor):
-            like = x.data.dtype
+            like = x._data.dtype
             break
     tensors = []
     for x in inputs:

@@ -76,6 +76,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     values = np.asarray(values).astype(tensor.dtype, copy=False)
     if isinstance(tensor.data, np.ndarray) and tensor.data.flags.writeable:
         tensor.data[...] = values
+        tensor._mark_changed()  # counts as an in-place change (see Tensor._version)
     else:
         tensor.data = np.array(np.broadcast_to(values, tensor.shape), dtype=tensor.dtype)
     return tensor

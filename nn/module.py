@@ -428,6 +428,7 @@ class Module:
             tensor = own[name]
             if isinstance(tensor.data, np.ndarray) and tensor.data.flags.writeable:
                 tensor.data[...] = array  # in place: optimizers keep referring to the same array
+                tensor._mark_changed()  # counts as an in-place change (see Tensor._version)
             else:
                 tensor.data = np.array(array, dtype=tensor.dtype)
         return missing, unexpected

@@ -159,6 +159,8 @@ class Tanh(Function):
 
 def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
     # NOTE: exp(-|x|) never overflows; the two branches are the same function.
+    if x.dtype.kind != "f":  # integers and booleans promote as np.exp promotes them
+        x = x.astype(np.result_type(x.dtype, np.float16))
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 

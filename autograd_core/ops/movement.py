@@ -21,6 +21,8 @@ from .axes import normalize_axes, normalize_axis
 class Reshape(Function):
     """out = x with a new shape of the same size;   dL/dx = grad reshaped back"""
 
+    is_view = True  # usually: numpy copies only when the strides do not allow a view
+
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
         try:
@@ -38,6 +40,8 @@ class Reshape(Function):
 @register("transpose", sample="transpose", reference=np.transpose)
 class Transpose(Function):
     """out = x with its axes permuted;   dL/dx = grad with the inverse permutation"""
+
+    is_view = True
 
     def forward(ctx, x, axes=None):
         if axes is None:
@@ -57,6 +61,8 @@ class Transpose(Function):
 @register("broadcast_to", sample="broadcast_to", reference=np.broadcast_to)
 class BroadcastTo(Function):
     """out = x repeated along new or size-1 axes;   dL/dx = grad summed back (by the engine)"""
+
+    is_view = True
 
     def forward(ctx, x, shape):
         try:
@@ -164,6 +170,7 @@ class GetItem(Function):
     def forward(ctx, x, index):
         ctx.index = index
         ctx.input_shape = x.shape
+        ctx.is_view = _is_basic(index)  # slices select a view; integer arrays copy
         return x[index]
 
     def backward(ctx, grad):
