@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import workspace
 from ..function import Function, register
 from ..tensor import Tensor
 from .movement import expand_dims, reshape
@@ -39,7 +40,7 @@ class MatMul(Function):
                 f"axis of y ({y.shape[-2 if y.ndim > 1 else 0]})"
             )
         ctx.save_for_backward(x, y)
-        return np.matmul(x, y)
+        return _matmul(x, y)
 
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
@@ -75,6 +76,14 @@ class MatMul(Function):
         if grad_y is not None and ctx.inputs[1].ndim == 1:
             grad_y = _drop_axis(grad_y, -1)
         return grad_x, grad_y
+
+
+def _matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """np.matmul, writing a large batched result into a reused workspace."""
+    if x.ndim < 2 or y.ndim < 2:
+        return np.matmul(x, y)
+    shape = (*np.broadcast_shapes(x.shape[:-2], y.shape[:-2]), x.shape[-2], y.shape[-1])
+    return np.matmul(x, y, out=workspace.empty(shape, np.result_type(x, y)))
 
 
 def _is_transposed(a: np.ndarray) -> bool:

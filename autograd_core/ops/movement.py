@@ -7,11 +7,13 @@ concatenations, so they need no backward of their own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from .. import workspace
 from ..function import Function, register
 from ..tensor import Tensor
 from .axes import normalize_axes, normalize_axis
@@ -25,16 +27,44 @@ class Reshape(Function):
 
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
-        try:
+        shape = _resolved_shape(shape, x)
+        if type(x) is not np.ndarray:  # a numpy scalar
             return x.reshape(shape)
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"reshape: cannot reshape a tensor of shape {x.shape} (size {x.size}) "
-                f"into shape {shape}"
-            ) from None
+        try:
+            return np.reshape(x, shape, copy=False)  # a view whenever the strides allow one
+        except ValueError:
+            # NOTE: the copy ("im2col" in convolution) goes into a reused workspace: a fresh
+            # multi-megabyte array each step costs more in page faults than the copy itself.
+            out = workspace.empty(shape, x.dtype)
+            out.reshape(x.shape)[...] = x  # a view of the contiguous workspace, in x's order
+            return out
 
     def backward(ctx, grad):
         return (reshape(grad, ctx.input_shape),)
+
+
+def _resolved_shape(shape: tuple[Any, ...], x: np.ndarray) -> tuple[int, ...]:
+    """`shape` with its -1 (if any) worked out; a clear error when it cannot hold x."""
+    try:
+        sizes = [int(n) for n in shape]
+    except (TypeError, ValueError):
+        sizes = None
+    unknown = [i for i, n in enumerate(sizes or []) if n == -1]
+    known = math.prod(n for n in sizes or [] if n != -1)
+    fits = (
+        sizes is not None
+        and all(n >= -1 for n in sizes)
+        and len(unknown) <= 1
+        and (known == x.size if not unknown else known > 0 and x.size % known == 0)
+    )
+    if not fits:
+        raise ValueError(
+            f"reshape: cannot reshape a tensor of shape {x.shape} (size {x.size}) "
+            f"into shape {shape}"
+        )
+    if unknown:
+        sizes[unknown[0]] = x.size // known
+    return tuple(sizes)
 
 
 @register("transpose", sample="transpose", reference=np.transpose)
@@ -135,7 +165,13 @@ class Pad(Function):
 
     def forward(ctx, x, pad_width, constant_values=0):
         ctx.pairs = _pad_width(pad_width, x.ndim)
-        return np.pad(x, ctx.pairs, mode="constant", constant_values=constant_values)
+        if np.ndim(constant_values) or type(x) is not np.ndarray:
+            return np.pad(x, ctx.pairs, mode="constant", constant_values=constant_values)
+        shape = tuple(n + a + b for n, (a, b) in zip(x.shape, ctx.pairs))
+        out = workspace.empty(shape, x.dtype)  # reused between steps: no fresh pages
+        out.fill(constant_values)
+        out[tuple(slice(a, a + n) for n, (a, _) in zip(x.shape, ctx.pairs))] = x
+        return out
 
     def backward(ctx, grad):
         middle = tuple(slice(a, n - b) for (a, b), n in zip(ctx.pairs, grad.shape))

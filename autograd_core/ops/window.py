@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import workspace
 from ..function import Function, register
 from ..grad_mode import no_grad
 from ..tensor import Tensor
@@ -114,7 +115,8 @@ class WindowFold(Function):
             )
         used = ((oh - 1) * sh + dh * (kh - 1) + 1, (ow - 1) * sw + dw * (kw - 1) + 1)
         ctx.params = ((kh, kw), stride, dilation, used)
-        out = np.zeros((*x.shape[:-4], *size), dtype=x.dtype)
+        out = workspace.empty((*x.shape[:-4], *size), x.dtype)  # reused: no fresh pages
+        out.fill(0)
         # NOTE: one strided slice addition per kernel offset (KH*KW of them), never a loop
         # over pixels; window (i, j) of every output position lands on rows i*dh + sh*oh.
         for i in range(kh):
