@@ -142,8 +142,8 @@ def _count(x: Tensor, axis: Any, op: str) -> int:
 def mean(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Arithmetic mean over `axis`."""
     x = x if isinstance(x, Tensor) else Tensor(x)
+    count = _count(x, axis, "mean")  # first, so that a bad axis is reported as mean's
     total = sum(x, axis, keepdims)
-    count = _count(x, axis, "mean")
     return total / count if count else total * np.nan
 
 
@@ -151,8 +151,9 @@ def mean(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
 def var(x: Tensor, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
     """Variance over `axis`, dividing by N - ddof (numpy's convention: ddof=0)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
+    count = _count(x, axis, "var")  # first, so that a bad axis is reported as var's
     deviation = x - mean(x, axis, keepdims=True)
-    return sum(deviation * deviation, axis, keepdims) / (_count(x, axis, "var") - ddof)
+    return sum(deviation * deviation, axis, keepdims) / (count - ddof)
 
 
 def _softmax_reference(x: np.ndarray, axis: int = -1) -> np.ndarray:
