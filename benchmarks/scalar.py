@@ -95,13 +95,11 @@ SCALAR_MLP = register(
 )
 
 
-@SCALAR_MLP.variant("autograd_core")
-def _mlp_autograd_core(points: int) -> Callable[[], Any]:
-    import autograd_core as ag
-
-    def scalar(value: float, requires_grad: bool = False) -> ag.Tensor:
-        return ag.Tensor(np.float64(value), requires_grad=requires_grad)  # 0-d, float64
-
+def _scalar_network(
+    scalar: Callable[..., Any], points: int
+) -> tuple[list[Any], Callable[[list[Any]], Any], list[list[Any]], list[float]]:
+    """The MLP built neuron by neuron from 0-d values made by `scalar(value, requires_grad)`:
+    (parameters, forward, inputs, targets), shared by the tensor frameworks' variants."""
     layers = [
         [([scalar(w, True) for w in row], scalar(b, True)) for row, b in zip(weight, bias)]
         for weight, bias in mlp_init()
@@ -110,7 +108,7 @@ def _mlp_autograd_core(points: int) -> Callable[[], Any]:
     xs, ys = two_moons(points)
     inputs = [[scalar(v) for v in x] for x in xs]
 
-    def forward(x):
+    def forward(x: list[Any]) -> Any:
         for i, layer in enumerate(layers):
             # each neuron as micrograd writes it: b + w0*x0 + w1*x1 + ...
             x = [sum((w * xi for w, xi in zip(ws, x)), b) for ws, b in layer]
@@ -118,13 +116,25 @@ def _mlp_autograd_core(points: int) -> Callable[[], Any]:
                 x = [a.relu() for a in x]
         return x[0]
 
+    return params, forward, inputs, ys
+
+
+@SCALAR_MLP.variant("autograd_core")
+def _mlp_autograd_core(points: int) -> Callable[[], Any]:
+    import autograd_core as ag
+
+    def scalar(value: float, requires_grad: bool = False) -> ag.Tensor:
+        return ag.Tensor(np.float64(value), requires_grad=requires_grad)  # 0-d, float64
+
+    params, forward, inputs, ys = _scalar_network(scalar, points)
+
     def zero_grad():
         for p in params:
             p.grad = None
 
     def update():
         for p in params:
-            p.data -= LEARNING_RATE * p.grad.data  # in place on the 0-d array
+            p.data -= LEARNING_RATE * p.grad.data  # 0-d data is a numpy scalar: rebound
 
     return _scalar_mlp_step(params, forward, inputs, ys, zero_grad, update)
 
@@ -171,20 +181,7 @@ def _mlp_torch(points: int) -> Callable[[], Any]:
     def scalar(value: float, requires_grad: bool = False) -> torch.Tensor:
         return torch.tensor(value, dtype=torch.float64, requires_grad=requires_grad)
 
-    layers = [
-        [([scalar(w, True) for w in row], scalar(b, True)) for row, b in zip(weight, bias)]
-        for weight, bias in mlp_init()
-    ]
-    params = [p for layer in layers for ws, b in layer for p in [*ws, b]]
-    xs, ys = two_moons(points)
-    inputs = [[scalar(v) for v in x] for x in xs]
-
-    def forward(x):
-        for i, layer in enumerate(layers):
-            x = [sum((w * xi for w, xi in zip(ws, x)), b) for ws, b in layer]
-            if i < len(layers) - 1:
-                x = [a.relu() for a in x]
-        return x[0]
+    params, forward, inputs, ys = _scalar_network(scalar, points)
 
     def zero_grad():
         for p in params:
