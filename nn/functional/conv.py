@@ -41,6 +41,14 @@ def check_input(x: Tensor, op: str, channels: int | None = None) -> None:
         )
 
 
+def check_weight(weight: Tensor, groups: Any, layout: str, op: str) -> None:
+    """A clear error unless `weight` is 4-d (laid out as `layout`) and `groups` a positive int."""
+    if weight.ndim != 4:
+        raise ValueError(f"{op}: weight must have shape {layout}, got {tuple(weight.shape)}")
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+
+
 def positive_pair(value: Any, name: str, op: str) -> tuple[int, int]:
     """`pair`, and a clear error unless both entries are >= 1."""
     result = pair(value, name, op)
@@ -135,15 +143,9 @@ def conv2d(
     """
     x, weight = _as_tensor(input), _as_tensor(weight)
     check_input(x, "conv2d")
-    if weight.ndim != 4:
-        raise ValueError(
-            f"conv2d: weight must have shape (out_channels, in_channels/groups, KH, KW), "
-            f"got {tuple(weight.shape)}"
-        )
+    check_weight(weight, groups, "(out_channels, in_channels/groups, KH, KW)", "conv2d")
     n, channels, height, width = x.shape
     out_channels, group_channels, kh, kw = weight.shape
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
     if channels % groups or out_channels % groups or channels // groups != group_channels:
         raise ValueError(
             f"conv2d: input of shape {tuple(x.shape)} and weight of shape {tuple(weight.shape)} "
@@ -201,15 +203,9 @@ def conv_transpose2d(
     """
     x, weight = _as_tensor(input), _as_tensor(weight)
     check_input(x, "conv_transpose2d")
-    if weight.ndim != 4:
-        raise ValueError(
-            f"conv_transpose2d: weight must have shape (in_channels, out_channels/groups, "
-            f"KH, KW), got {tuple(weight.shape)}"
-        )
+    check_weight(weight, groups, "(in_channels, out_channels/groups, KH, KW)", "conv_transpose2d")
     n, channels, height, width = x.shape
     in_channels, group_out, kh, kw = weight.shape
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"conv_transpose2d: groups must be a positive int, got {groups!r}")
     if channels != in_channels or channels % groups:
         raise ValueError(
             f"conv_transpose2d: input of shape {tuple(x.shape)} and weight of shape "
