@@ -43,12 +43,9 @@ class Parameter(Tensor):
             data = np.empty(0, dtype=get_default_dtype())
         if isinstance(data, Tensor):
             data = data.data
-        array = np.asarray(data) if isinstance(data, (np.ndarray, np.generic)) else data
-        if isinstance(array, np.ndarray) and array.dtype.kind != "f":
-            array = array.astype(get_default_dtype())
-        super().__init__(array, requires_grad=False)
-        if self.data.dtype.kind != "f":
-            self.data = self.data.astype(get_default_dtype())
+        super().__init__(data, requires_grad=False)
+        if self._data.dtype.kind != "f":  # integer data becomes the default float dtype
+            self._data = self._data.astype(get_default_dtype())  # making it, not a change
         self.requires_grad = bool(requires_grad)
 
     def __repr__(self) -> str:
