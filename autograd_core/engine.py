@@ -52,11 +52,8 @@ def backward(
     previous_mode = is_grad_enabled()
     set_grad_enabled(create_graph)
     try:
-        if root.grad_fn is None:  # a leaf: its gradient is the seed
-            _deliver(root, seed, {}, targets, captured)
-        else:
-            if root._retains_grad and targets is None:  # the root's own gradient is the seed
-                root.grad = seed if root.grad is None else root.grad + seed
+        _deliver(root, seed, {}, targets, captured)  # the root's own gradient is the seed
+        if root.grad_fn is not None:
             _sweep(root.grad_fn, seed, retain_graph, targets, captured, anomaly)
     finally:
         set_grad_enabled(previous_mode)

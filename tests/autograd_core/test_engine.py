@@ -177,6 +177,14 @@ def test_backward_with_inputs_leaves_grads_untouched():
     assert x.grad is None and y.grad is None
 
 
+def test_backward_with_inputs_gives_the_root_its_seed():
+    x = ag.tensor(2.0, requires_grad=True)
+    y = x * 3
+    gy, gx = ag.engine.backward(y, None, inputs=[y, x])
+    assert (gy.item(), gx.item()) == (1.0, 3.0)
+    assert ag.grad(lambda t: t)(x).item() == 1.0  # the identity, on an input that requires grad
+
+
 def test_no_grad_stops_recording_and_enable_grad_resumes():
     x = ag.tensor(1.0, requires_grad=True)
     with ag.no_grad():
