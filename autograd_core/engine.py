@@ -115,7 +115,7 @@ def _sweep(
                 _raise_released(node)
             input_grads = run_backward(node, grad) if anomaly else node.backward(grad)
             if not retain_graph:
-                node._saved = node._output = None  # node.release(), inlined
+                node._saved = node._output = None  # free the saved values: `node.released`
             if len(input_grads) != len(inputs):
                 raise RuntimeError(
                     f"{node.name}.backward returned {len(input_grads)} gradients "

@@ -122,14 +122,9 @@ class Function:
             tensors.append(tensor)
         return tuple(tensors)
 
-    def release(ctx) -> None:
-        """Free the saved arrays once backward has used them."""
-        ctx._saved = None
-        ctx._output = None
-
     @property
     def released(ctx) -> bool:
-        """True after `release` (a later backward through this node would be wrong)."""
+        """True once a backward freed the saved arrays (another backward here would be wrong)."""
         return ctx._saved is None
 
     # ----------------------------------------------------------------- calling
