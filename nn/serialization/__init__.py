@@ -1,0 +1,87 @@
+"""`save` and `load`: checkpoints in `.npz`, never plain pickle.
+
+`save` picks the format by the file's suffix and writes exactly the path it
+is given, atomically; `load` recognises the format by the file's content,
+whatever its name, and refuses anything it cannot read safely with one
+`ValueError` naming the file and the problem.
+
+======================  ===========================================================
+suffix                  format
+======================  ===========================================================
+``.npz`` and any other  nn's `.npz`: nested dicts/lists/tuples of arrays and numbers
+======================  ===========================================================
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import npz
+from .common import DEFAULT_MAX_BYTES, atomic_write, refuse
+
+__all__ = ["save", "load", "DEFAULT_MAX_BYTES"]
+
+_TORCH_SUFFIXES = (".pt", ".pth", ".bin")
+
+
+def save(obj: Any, path: str | os.PathLike) -> str:
+    """Write `obj` to exactly `path`, in the format its suffix names; returns the path.
+
+    The file is replaced atomically: an interrupted save leaves the previous
+    file untouched. Any suffix other than the ones in the module's table
+    gives nn's `.npz` format under the name given.
+
+    Examples
+    --------
+    >>> import os, tempfile, nn
+    >>> path = nn.save({"epoch": 3, "w": nn.Linear(2, 1).weight}, tempfile.mkdtemp() + "/c.npz")
+    >>> nn.load(path)["epoch"], nn.load(path)["w"].shape
+    (3, (1, 2))
+    """
+    path = os.fspath(path)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in _TORCH_SUFFIXES:
+        raise ValueError(
+            f"save: cannot write {path!r}: the PyTorch checkpoint format ({suffix}) is not "
+            "supported yet; save to a .npz file instead"
+        )
+    with atomic_write(path) as file:
+        npz.write(obj, file)
+    return path
+
+
+def load(path: str | os.PathLike, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
+    """Read a checkpoint written by `save` (or a plain `.npz` of arrays), by its content.
+
+    Arrays saved as tensors come back as tensors, numpy arrays as numpy
+    arrays. `max_bytes` bounds the total size the file's arrays may declare
+    (4 GiB by default; None for no limit), checked before anything is
+    allocated. A file that is damaged, forged or would need pickle is refused
+    with a ValueError.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, nn
+    >>> nn.load(nn.save({"step": np.arange(3)}, tempfile.mkdtemp() + "/s.npz"))["step"]
+    array([0, 1, 2])
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as file:
+        head = file.read(16)
+        file.seek(0)
+        if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+            return npz.read(path, file, max_bytes)
+        refuse(path, _unknown_format(head))
+
+
+def _unknown_format(head: bytes) -> str:
+    """Why a file with these first bytes is not a checkpoint."""
+    if head.startswith(b"\x93NUMPY"):
+        return (
+            "it is a single .npy array, not a checkpoint; read it with "
+            "numpy.load(path, allow_pickle=False)"
+        )
+    if not head:
+        return "the file is empty"
+    return f"not a checkpoint of a known format (it starts with {head[:8]!r}; expected .npz)"

@@ -1,0 +1,73 @@
+"""What every checkpoint format shares: clear refusals, size limits, atomic writing.
+
+A file that cannot be read gets one `ValueError` that names the file and
+what is wrong with it (`refuse`). Declared sizes are checked against a
+limit before anything is allocated (`check_size`). Every format is written
+through `atomic_write`, so an interrupted save leaves the previous file as
+it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from typing import IO, Any, NoReturn
+
+import numpy as np
+
+from autograd_core import Tensor
+
+DEFAULT_MAX_BYTES = 4 * 2**30  # 4 GiB of tensor data: far above any model trained on numpy
+
+
+def refuse(path: str, problem: str) -> NoReturn:
+    """Raise the one error a bad file gets: a ValueError naming the file and the problem."""
+    raise ValueError(f"load: cannot read {path!r}: {problem}")
+
+
+def check_size(path: str, declared: int, max_bytes: int | None) -> None:
+    """Refuse a file whose arrays declare more than `max_bytes` bytes in total."""
+    if max_bytes is not None and declared > max_bytes:
+        refuse(
+            path,
+            f"its arrays declare {declared:,} bytes, above the limit of {max_bytes:,} bytes "
+            "(pass max_bytes=... to nn.load to allow more, or max_bytes=None for no limit)",
+        )
+
+
+def as_array(value: Any) -> np.ndarray | None:
+    """The ndarray of a tensor or array leaf (None for anything else)."""
+    if isinstance(value, Tensor):
+        return np.asarray(value.detach().numpy())
+    if isinstance(value, np.ndarray):
+        return value
+    return None
+
+
+@contextlib.contextmanager
+def atomic_write(path: str) -> Iterator[IO[bytes]]:
+    """A binary file that replaces `path` only once it is completely written.
+
+    The data goes to a new file in the same directory, is flushed and
+    fsynced, then renamed over `path` with `os.replace` (atomic on POSIX and
+    Windows). On any exception, KeyboardInterrupt included, the temporary file
+    is removed and a previous file at `path` is untouched.
+    """
+    directory, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+    # O_EXCL: never reuse a file someone else made; mode 0o666 lets the umask decide, as open().
+    fd = os.open(
+        temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+    )
+    try:
+        with os.fdopen(fd, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
