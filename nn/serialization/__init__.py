@@ -8,29 +8,35 @@ whatever its name, and refuses anything it cannot read safely with one
 ======================  ===========================================================
 suffix                  format
 ======================  ===========================================================
+``.safetensors``        safetensors: a flat dict of named tensors (+ string metadata)
 ``.npz`` and any other  nn's `.npz`: nested dicts/lists/tuples of arrays and numbers
 ======================  ===========================================================
+
+All formats are read and written here with numpy alone; the `safetensors`
+package is needed only by the tests that check interoperability with it.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
-from . import npz
+from . import npz, safetensors_file
 from .common import DEFAULT_MAX_BYTES, atomic_write, refuse
 
-__all__ = ["save", "load", "DEFAULT_MAX_BYTES"]
+__all__ = ["save", "load", "safetensors_metadata", "DEFAULT_MAX_BYTES"]
 
 _TORCH_SUFFIXES = (".pt", ".pth", ".bin")
 
 
-def save(obj: Any, path: str | os.PathLike) -> str:
+def save(obj: Any, path: str | os.PathLike, *, metadata: Mapping[str, str] | None = None) -> str:
     """Write `obj` to exactly `path`, in the format its suffix names; returns the path.
 
     The file is replaced atomically: an interrupted save leaves the previous
     file untouched. Any suffix other than the ones in the module's table
-    gives nn's `.npz` format under the name given.
+    gives nn's `.npz` format under the name given. `metadata` (str to str)
+    goes into a safetensors file's `__metadata__` header.
 
     Examples
     --------
@@ -46,8 +52,13 @@ def save(obj: Any, path: str | os.PathLike) -> str:
             f"save: cannot write {path!r}: the PyTorch checkpoint format ({suffix}) is not "
             "supported yet; save to a .npz file instead"
         )
+    if metadata is not None and suffix != ".safetensors":
+        raise ValueError(f"save: metadata= is stored only in .safetensors files, not {path!r}")
     with atomic_write(path) as file:
-        npz.write(obj, file)
+        if suffix == ".safetensors":
+            safetensors_file.write(obj, file, metadata)
+        else:
+            npz.write(obj, file)
     return path
 
 
@@ -55,7 +66,8 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = DEFAULT_MAX_BYTES) 
     """Read a checkpoint written by `save` (or a plain `.npz` of arrays), by its content.
 
     Arrays saved as tensors come back as tensors, numpy arrays as numpy
-    arrays. `max_bytes` bounds the total size the file's arrays may declare
+    arrays; a safetensors file gives a dict of tensors (bfloat16 widened to
+    float32). `max_bytes` bounds the total size the file's arrays may declare
     (4 GiB by default; None for no limit), checked before anything is
     allocated. A file that is damaged, forged or would need pickle is refused
     with a ValueError.
@@ -72,7 +84,27 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = DEFAULT_MAX_BYTES) 
         file.seek(0)
         if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
             return npz.read(path, file, max_bytes)
+        if safetensors_file.looks_like(head):
+            return safetensors_file.read(path, file, max_bytes)
         refuse(path, _unknown_format(head))
+
+
+def safetensors_metadata(path: str | os.PathLike) -> dict[str, str] | None:
+    """The `__metadata__` header of a safetensors file (None if it has none).
+
+    Examples
+    --------
+    >>> import tempfile, nn
+    >>> path = nn.save({"w": nn.Linear(2, 1).weight}, tempfile.mkdtemp() + "/m.safetensors",
+    ...                metadata={"format": "pt"})
+    >>> nn.serialization.safetensors_metadata(path)
+    {'format': 'pt'}
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as file:
+        if not safetensors_file.looks_like(file.read(16)):
+            refuse(path, "it is not a safetensors file")
+        return safetensors_file.read_metadata(path, file)
 
 
 def _unknown_format(head: bytes) -> str:
@@ -84,4 +116,7 @@ def _unknown_format(head: bytes) -> str:
         )
     if not head:
         return "the file is empty"
-    return f"not a checkpoint of a known format (it starts with {head[:8]!r}; expected .npz)"
+    return (
+        f"not a checkpoint of a known format (it starts with {head[:8]!r}; "
+        "expected .npz or .safetensors)"
+    )

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nn
+from nn.serialization import npz, safetensors_file
 
 
 def _npz_with_manifest(path, manifest_bytes, **arrays):
@@ -155,31 +156,32 @@ def test_truncated_array_data_is_refused(tmp_path):
 # ------------------------------------------------------------- fuzzing
 
 
-def _checkpoint_bytes(compressed: bool) -> bytes:
+def _checkpoint_bytes(kind: str) -> bytes:
     buffer = io.BytesIO()
     state = {"model": nn.Linear(3, 2).state_dict(), "epoch": 4, "names": ["a", ("b", None)]}
-    if compressed:
+    if kind == "compressed npz":
         np.savez_compressed(buffer, **{"w": np.arange(50.0), "b": np.ones((2, 3), np.int16)})
+    elif kind == "safetensors":
+        flat = {"w": np.arange(50.0), "b": np.ones((2, 3), np.int16), "e": np.zeros((0, 2))}
+        safetensors_file.write(flat, buffer, {"epoch": "4"})
     else:
-        from nn.serialization import npz
-
         npz.write(state, buffer)
     return buffer.getvalue()
 
 
-_ORIGINALS = {False: _checkpoint_bytes(False), True: _checkpoint_bytes(True)}
+_ORIGINALS = [_checkpoint_bytes(kind) for kind in ("npz", "compressed npz", "safetensors")]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    compressed=st.booleans(),
+    kind=st.sampled_from(range(len(_ORIGINALS))),
     cut=st.one_of(st.none(), st.integers(0, 3000)),
     edits=st.lists(st.tuples(st.integers(0, 3000), st.binary(min_size=1, max_size=8)), max_size=4),
 )
 def test_corrupted_or_truncated_checkpoints_only_ever_raise_value_error(
-    tmp_path_factory, compressed, cut, edits
+    tmp_path_factory, kind, cut, edits
 ):
-    data = bytearray(_ORIGINALS[compressed])
+    data = bytearray(_ORIGINALS[kind])
     for position, patch in edits:
         position %= len(data)
         data[position : position + len(patch)] = patch
