@@ -9,20 +9,24 @@ whatever its name, and refuses anything it cannot read safely with one
 suffix                  format
 ======================  ===========================================================
 ``.safetensors``        safetensors: a flat dict of named tensors (+ string metadata)
+``.pt .pth .bin``       PyTorch's zip checkpoint, readable by `torch.load(weights_only=True)`
 ``.npz`` and any other  nn's `.npz`: nested dicts/lists/tuples of arrays and numbers
 ======================  ===========================================================
 
-All formats are read and written here with numpy alone; the `safetensors`
-package is needed only by the tests that check interoperability with it.
+All formats are read and written here with numpy alone: neither PyTorch nor
+the `safetensors` package is imported; the tests check interoperability with
+both. `load` also reads PyTorch's legacy (pre-1.6) format, never running code
+from a pickle (see `torch_load`).
 """
 
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Mapping
 from typing import Any
 
-from . import npz, safetensors_file
+from . import npz, safetensors_file, torch_load, torch_save
 from .common import DEFAULT_MAX_BYTES, atomic_write, refuse
 
 __all__ = ["save", "load", "safetensors_metadata", "DEFAULT_MAX_BYTES"]
@@ -47,16 +51,13 @@ def save(obj: Any, path: str | os.PathLike, *, metadata: Mapping[str, str] | Non
     """
     path = os.fspath(path)
     suffix = os.path.splitext(path)[1].lower()
-    if suffix in _TORCH_SUFFIXES:
-        raise ValueError(
-            f"save: cannot write {path!r}: the PyTorch checkpoint format ({suffix}) is not "
-            "supported yet; save to a .npz file instead"
-        )
     if metadata is not None and suffix != ".safetensors":
         raise ValueError(f"save: metadata= is stored only in .safetensors files, not {path!r}")
     with atomic_write(path) as file:
         if suffix == ".safetensors":
             safetensors_file.write(obj, file, metadata)
+        elif suffix in _TORCH_SUFFIXES:
+            torch_save.write(obj, file)
         else:
             npz.write(obj, file)
     return path
@@ -83,7 +84,11 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = DEFAULT_MAX_BYTES) 
         head = file.read(16)
         file.seek(0)
         if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+            if torch_load.is_torch_zip(_zip_names(file)):
+                return torch_load.read_zip(path, file, max_bytes)
             return npz.read(path, file, max_bytes)
+        if head.startswith(torch_load.LEGACY_MAGIC):
+            return torch_load.read_legacy(path, file, max_bytes)
         if safetensors_file.looks_like(head):
             return safetensors_file.read(path, file, max_bytes)
         refuse(path, _unknown_format(head))
@@ -107,6 +112,18 @@ def safetensors_metadata(path: str | os.PathLike) -> dict[str, str] | None:
         return safetensors_file.read_metadata(path, file)
 
 
+def _zip_names(file: Any) -> list[str]:
+    """The member names of a zip file (none if it is too damaged to list them: the reader
+    of `.npz` then reports the damage)."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError):  # RuntimeError: unsupported
+        return []
+    finally:
+        file.seek(0)
+
+
 def _unknown_format(head: bytes) -> str:
     """Why a file with these first bytes is not a checkpoint."""
     if head.startswith(b"\x93NUMPY"):
@@ -116,7 +133,12 @@ def _unknown_format(head: bytes) -> str:
         )
     if not head:
         return "the file is empty"
+    if head.startswith(b"\x80"):
+        return (
+            "it is a plain pickle, which is refused because unpickling can run arbitrary "
+            "code (expected .npz, .safetensors or a torch.save checkpoint)"
+        )
     return (
         f"not a checkpoint of a known format (it starts with {head[:8]!r}; "
-        "expected .npz or .safetensors)"
+        "expected .npz, .safetensors or a torch.save checkpoint)"
     )

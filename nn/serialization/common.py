@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import zipfile
 from collections.abc import Iterator
 from typing import IO, Any, NoReturn
 
@@ -20,6 +21,7 @@ import numpy as np
 from autograd_core import Tensor
 
 DEFAULT_MAX_BYTES = 4 * 2**30  # 4 GiB of tensor data: far above any model trained on numpy
+_MAX_DEFLATE_RATIO = 1100  # deflate cannot compress better than about 1032:1
 
 
 def refuse(path: str, problem: str) -> NoReturn:
@@ -35,6 +37,26 @@ def check_size(path: str, declared: int, max_bytes: int | None) -> None:
             f"its arrays declare {declared:,} bytes, above the limit of {max_bytes:,} bytes "
             "(pass max_bytes=... to nn.load to allow more, or max_bytes=None for no limit)",
         )
+
+
+def check_zip_members(path: str, archive: zipfile.ZipFile, size: int) -> list[zipfile.ZipInfo]:
+    """The archive's members, once each is known to lie inside the file and to declare an
+    uncompressed size its stored bytes can hold (no zip bombs, no forged sizes)."""
+    members = archive.infolist()
+    for info in members:
+        if not 0 <= info.header_offset <= size - 30:  # 30: a zip member's local header
+            refuse(path, f"the zip member {info.filename!r} starts outside the file")
+        deflated = info.compress_type == zipfile.ZIP_DEFLATED
+        limit = _MAX_DEFLATE_RATIO * info.compress_size + 1024 if deflated else info.compress_size
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or (
+            info.file_size > limit
+        ):
+            refuse(
+                path,
+                f"the zip member {info.filename!r} declares {info.file_size:,} bytes but "
+                f"stores {info.compress_size:,} bytes (a truncated or forged archive)",
+            )
+    return members
 
 
 def as_array(value: Any) -> np.ndarray | None:

@@ -69,7 +69,7 @@ def write(tensors: Any, file: IO[bytes], metadata: Mapping[str, str] | None = No
                 f"save: cannot store {name!r} in safetensors: it is {what} (expected tensors or "
                 "arrays of bool, int, uint or float dtypes; nested values need .npz or .pt)"
             )
-        array = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+        array = array.astype(array.dtype.newbyteorder("<"), order="C", copy=False)
         header[name] = {
             "dtype": _NAMES[array.dtype],
             "shape": list(array.shape),

@@ -34,6 +34,7 @@ def test_round_trip_keeps_names_order_dtypes_and_values(tmp_path):
     for name, value in state.items():
         assert isinstance(loaded[name], ag.Tensor)
         assert loaded[name].dtype == np.asarray(value).dtype, name
+        assert loaded[name].shape == np.shape(value), name
         np.testing.assert_array_equal(np.asarray(loaded[name]), np.asarray(value))
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nn
-from nn.serialization import npz, safetensors_file
+from nn.serialization import npz, safetensors_file, torch_save
 
 
 def _npz_with_manifest(path, manifest_bytes, **arrays):
@@ -161,6 +161,8 @@ def _checkpoint_bytes(kind: str) -> bytes:
     state = {"model": nn.Linear(3, 2).state_dict(), "epoch": 4, "names": ["a", ("b", None)]}
     if kind == "compressed npz":
         np.savez_compressed(buffer, **{"w": np.arange(50.0), "b": np.ones((2, 3), np.int16)})
+    elif kind == "torch":
+        torch_save.write({**state, "view": np.arange(6.0)[::2], "flags": np.ones(3, bool)}, buffer)
     elif kind == "safetensors":
         flat = {"w": np.arange(50.0), "b": np.ones((2, 3), np.int16), "e": np.zeros((0, 2))}
         safetensors_file.write(flat, buffer, {"epoch": "4"})
@@ -169,10 +171,10 @@ def _checkpoint_bytes(kind: str) -> bytes:
     return buffer.getvalue()
 
 
-_ORIGINALS = [_checkpoint_bytes(kind) for kind in ("npz", "compressed npz", "safetensors")]
+_ORIGINALS = [_checkpoint_bytes(kind) for kind in ("npz", "compressed npz", "safetensors", "torch")]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     kind=st.sampled_from(range(len(_ORIGINALS))),
     cut=st.one_of(st.none(), st.integers(0, 3000)),
