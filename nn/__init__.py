@@ -28,6 +28,7 @@ from .layers import (
 )
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .serialization import load, save
+from . import onnx
 
 # --- other helpers' imports (conv/pooling/upsample layers, summary): add lines below ---
 # isort: split
@@ -64,6 +65,7 @@ __all__ = [
     "data",
     "save",
     "load",
+    "onnx",
     "Conv2d",
     "ConvTranspose2d",
     "MaxPool2d",

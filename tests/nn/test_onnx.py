@@ -1,0 +1,203 @@
+"""nn.onnx.export: LeNet-5, a ResNet and a U-Net pass onnx.checker and give the engine's
+outputs in onnxruntime (float32, 1e-5), with a dynamic batch axis when asked; ops without an
+ONNX form are refused by name; the engine is untouched once exporting ends."""
+
+import io
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+import nn.functional as F  # noqa: N812 (PyTorch's idiom)
+from autograd_core.function import Function
+
+onnx = pytest.importorskip("onnx", reason="ONNX export needs pip install -e '.[interop]'")
+ort = pytest.importorskip("onnxruntime", reason="needs onnxruntime: pip install -e '.[interop]'")
+
+
+class LeNet5(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), nn.AvgPool2d(2),
+            nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),
+        )  # fmt: skip
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(),
+            nn.Dropout(0.5), nn.Linear(84, 10),
+        )  # fmt: skip
+
+    def forward(self, x):
+        return F.log_softmax(self.classifier(self.features(x)), 1)
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.relu = nn.ReLU()
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
+                                            nn.BatchNorm2d(cout))  # fmt: skip
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + identity)
+
+
+class SmallResNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.relu = nn.ReLU()
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        self.layer1 = nn.Sequential(BasicBlock(8, 8, 1), BasicBlock(8, 8, 1))
+        self.layer2 = nn.Sequential(BasicBlock(8, 16, 2), BasicBlock(16, 16, 1))
+        self.fc = nn.Linear(16, 5)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer2(self.layer1(x))
+        return self.fc(x.mean((2, 3)))  # global average pooling
+
+
+def _double_conv(cin, cout):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(),
+                         nn.Conv2d(cout, cout, 3, padding=1), nn.ReLU())  # fmt: skip
+
+
+class UNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.down1, self.down2 = _double_conv(1, 4), _double_conv(4, 8)
+        self.pool = nn.MaxPool2d(2)
+        self.bottom = _double_conv(8, 16)
+        self.up2 = nn.ConvTranspose2d(16, 8, 2, stride=2)
+        self.dec2 = _double_conv(16, 8)
+        self.up1 = nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(8, 4, 1))
+        self.dec1 = _double_conv(8, 4)
+        self.head = nn.Conv2d(4, 2, 1)
+
+    def forward(self, x):
+        d1 = self.down1(x)
+        d2 = self.down2(self.pool(d1))
+        b = self.bottom(self.pool(d2))
+        u2 = self.dec2(ag.concatenate([self.up2(b), d2], axis=1))
+        u1 = self.dec1(ag.concatenate([self.up1(u2), d1], axis=1))
+        return F.sigmoid(self.head(u1))
+
+
+def _trained_statistics(model, x):
+    """One training-mode pass, so batch norm's running statistics are not their defaults."""
+    with ag.no_grad():
+        model.train()(x)
+    return model.eval()
+
+
+def _export(model, x, **kwargs):
+    buffer = io.BytesIO()
+    nn.onnx.export(model, x, buffer, **kwargs)
+    proto = onnx.load_from_string(buffer.getvalue())
+    onnx.checker.check_model(proto, full_check=True)
+    return proto, ort.InferenceSession(buffer.getvalue(), providers=["CPUExecutionProvider"])
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [(LeNet5, (2, 1, 28, 28)), (SmallResNet, (2, 3, 32, 32)), (UNet, (2, 1, 16, 16))],
+    ids=["lenet5", "resnet", "unet"],
+)
+def test_exported_model_matches_the_engine_in_onnxruntime(make, shape):
+    ag.manual_seed(0)
+    model = _trained_statistics(make(), ag.randn(*shape))
+    x = ag.randn(*shape)
+    proto, session = _export(model, x)
+    (got,) = session.run(None, {"input": np.asarray(x)})
+    np.testing.assert_allclose(got, np.asarray(model(x)), rtol=1e-5, atol=1e-5)
+    initializers = {init.name for init in proto.graph.initializer}
+    state = {k for k in model.state_dict() if not k.endswith("num_batches_tracked")}
+    assert state <= initializers  # the weights keep their state_dict names
+
+
+def test_dynamic_batch_axis(tmp_path):
+    ag.manual_seed(1)
+    model = _trained_statistics(SmallResNet(), ag.randn(4, 3, 32, 32))
+    axes = {"images": {0: "batch"}, "scores": {0: "batch"}}
+    nn.onnx.export(model, ag.randn(2, 3, 32, 32), tmp_path / "resnet.onnx",
+                   input_names=["images"], output_names=["scores"], dynamic_axes=axes)  # fmt: skip
+    proto = onnx.load(tmp_path / "resnet.onnx")
+    onnx.checker.check_model(proto)
+    assert proto.graph.input[0].type.tensor_type.shape.dim[0].dim_param == "batch"
+    session = ort.InferenceSession(str(tmp_path / "resnet.onnx"))
+    for batch in (1, 5):
+        x = ag.randn(batch, 3, 32, 32)
+        (got,) = session.run(["scores"], {"images": np.asarray(x)})
+        np.testing.assert_allclose(got, np.asarray(model(x)), rtol=1e-5, atol=1e-5)
+
+
+def test_static_shapes_without_dynamic_axes():
+    proto, _ = _export(LeNet5(), ag.randn(3, 1, 28, 28))
+    dims = proto.graph.input[0].type.tensor_type.shape.dim
+    assert [d.dim_value for d in dims] == [3, 1, 28, 28]
+
+
+def test_export_keeps_the_models_mode_and_leaves_the_engine_as_it_was():
+    apply, conv2d = Function.__dict__["apply"], F.conv2d
+    model = LeNet5().train()
+    _export(model, ag.randn(1, 1, 28, 28))
+    assert all(m.training for m in model.modules())
+    assert Function.__dict__["apply"] is apply and F.conv2d is conv2d
+
+
+class _Slicing(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.fc(x)[:, :2]
+
+
+def test_op_without_onnx_form_is_refused_by_name_and_the_engine_restored():
+    apply = Function.__dict__["apply"]
+    model = _Slicing().train()
+    with pytest.raises(nn.onnx.UnsupportedOperatorError, match="'getitem' in _Slicing has no ONNX"):
+        nn.onnx.export(model, ag.randn(2, 4), io.BytesIO())
+    assert Function.__dict__["apply"] is apply and model.training
+    assert isinstance(nn.onnx.UnsupportedOperatorError("x"), ValueError)
+
+
+def test_elementwise_and_shape_primitives_export():
+    class Elementwise(nn.Module):
+        def forward(self, x):
+            y = ag.exp(-x.abs()) * 2.0 + ag.sqrt(x * x + 1.0) / 3.0 - ag.log(x * x + 2.0)
+            z = ag.clip(y, -1.0, 1.0).reshape(x.shape[0], 2, 3).transpose((0, 2, 1))
+            return ag.maximum(z, 0.1).sum(1) + ag.pad(x, ((0, 0), (1, 1))).sum(1, keepdims=True)
+
+    x = ag.randn(2, 6)
+    _, session = _export(Elementwise(), x)
+    (got,) = session.run(None, {"input": np.asarray(x)})
+    np.testing.assert_allclose(got, np.asarray(Elementwise()(x)), rtol=1e-5, atol=1e-6)
+
+
+def test_export_without_onnx_names_the_extra(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_onnx(name, *args, **kwargs):
+        if name == "onnx":
+            raise ImportError("No module named 'onnx'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_onnx)
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[interop\]'"):
+        nn.onnx.export(nn.Linear(2, 2), ag.randn(1, 2), io.BytesIO())
