@@ -35,6 +35,16 @@ from . import onnx
 from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, MaxUnpool2d, Upsample
 from .summary import Summary, summary
 
+# isort: split
+from .layers import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    LocalResponseNorm,
+)
+from .losses import MultiMarginLoss
+
 # --- end of other helpers' imports ---
 
 __all__ = [
@@ -74,4 +84,10 @@ __all__ = [
     "Upsample",
     "Summary",
     "summary",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "LocalResponseNorm",
+    "MultiMarginLoss",
 ]

@@ -1,4 +1,5 @@
-"""Loss layers: `CrossEntropyLoss`, `NLLLoss`, `MSELoss`, `BCELoss`, `BCEWithLogitsLoss`.
+"""Loss layers: `CrossEntropyLoss`, `NLLLoss`, `MSELoss`, `BCELoss`, `BCEWithLogitsLoss`,
+`MultiMarginLoss`.
 
 Each stores its `reduction` ("mean", "sum" or "none") and calls the
 matching function of `nn.functional`.
@@ -75,3 +76,29 @@ class BCEWithLogitsLoss(_Loss):
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, reduction=self.reduction)
+
+
+class MultiMarginLoss(_Loss):
+    """The multi-class hinge (SVM) loss of scores (N, C) at class indices (N,)
+    (see `nn.functional.multi_margin_loss`).
+
+    Examples
+    --------
+    >>> import numpy as np, nn, autograd_core as ag
+    >>> nn.MultiMarginLoss(margin=0.5)(ag.tensor([[2.0, 0.0, 1.0]]), np.array([0]))
+    tensor(0.)
+    """
+
+    def __init__(
+        self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        if p not in (1, 2):
+            raise ValueError(f"MultiMarginLoss: only p == 1 and p == 2 are supported, got {p!r}")
+        self.p, self.margin = p, margin
+        self.register_buffer("weight", weight)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.multi_margin_loss(
+            input, target, self.p, self.margin, self.weight, reduction=self.reduction
+        )

@@ -1,8 +1,11 @@
-"""Test-suite settings: one hypothesis profile (no deadline: timing is noisy)."""
+"""Test-suite settings: one hypothesis profile (no deadline: timing is noisy), and the sample
+strategies of the ops `nn` registers, so that the registry's suite tests them too."""
 
 import os
 
 from hypothesis import HealthCheck, settings
+
+import nn.testing  # noqa: F401  (nn.functional's ops join the registry's gradient suite)
 
 settings.register_profile(
     "default",

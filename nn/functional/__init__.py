@@ -12,15 +12,24 @@ from .loss import (
     binary_cross_entropy_with_logits,
     cross_entropy,
     mse_loss,
+    multi_margin_loss,
     nll_loss,
 )
-from .normalization import batch_norm
+from .normalization import batch_norm, local_response_norm
 
 # --- other helpers' imports (conv, pooling, upsample): add lines below ---
 # isort: split
 from .conv import conv2d, conv_transpose2d
 from .pooling import avg_pool2d, max_pool2d, max_unpool2d
 from .upsample import interpolate
+
+# isort: split
+from .adaptive_pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+)
 
 # --- end of other helpers' imports ---
 
@@ -45,4 +54,10 @@ __all__ = [
     "avg_pool2d",
     "max_unpool2d",
     "interpolate",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "local_response_norm",
+    "multi_margin_loss",
 ]

@@ -2,7 +2,8 @@
 
 All are compositions of engine ops: cross-entropy goes through
 `log_softmax` (log-sum-exp), and BCE with logits uses the form
-max(x, 0) - x*y + log(1 + exp(-|x|)), which never overflows.
+max(x, 0) - x*y + log(1 + exp(-|x|)), which never overflows. `multi_margin_loss` is the
+multi-class SVM hinge loss.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.function import register
 
 _REDUCTIONS = ("mean", "sum", "none")
 _LOG_FLOOR = -100.0  # PyTorch's BCE clamps log(p) here so that p = 0 gives a finite loss
@@ -193,4 +195,56 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str 
     # NOTE: ag.maximum splits a tie equally, so at x = 0 the pieces' slopes add up to
     # sigmoid(0) = 1/2 (relu would give 0 there, and abs gives 0 too).
     loss = ag.maximum(input, 0.0) - input * target + ag.log(1 + ag.exp(-ag.abs(input)))
+    return _reduce(loss, reduction)
+
+
+@register("multi_margin_loss", sample="multi_margin_loss")
+def multi_margin_loss(
+    input: Tensor,
+    target: Any,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """The multi-class hinge (SVM) loss of scores (N, C) or (C,) at class indices (N,) or ():
+    sum over i != y of weight[y] * max(0, margin - x[y] + x[i])**p, divided by C.
+
+    `p` is 1 or 2; `weight` (C,) rescales each class's samples; "mean" averages
+    over the samples, as PyTorch's.
+
+    Examples
+    --------
+    >>> import numpy as np, autograd_core as ag
+    >>> multi_margin_loss(ag.tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([3]))  # (0.3+0.4+0.6)/4
+    tensor(0.325)
+    """
+    _check_reduction(reduction, "multi_margin_loss")
+    if p not in (1, 2):
+        raise ValueError(f"multi_margin_loss: only p == 1 and p == 2 are supported, got {p!r}")
+    input = _as_tensor(input)
+    if input.ndim not in (1, 2):
+        raise ValueError(
+            f"multi_margin_loss: input must have shape (N, C) or (C,), got {tuple(input.shape)}"
+        )
+    target = _class_indices(input, target, "multi_margin_loss")
+    classes = input.shape[-1]
+    scores = input.reshape(-1, classes)  # (C,) -> (1, C)
+    # (N,) == (1, C) -> (N, C): the target class of each row
+    one_hot = (target.reshape(-1, 1) == np.arange(classes)).astype(input.dtype)
+    target_score = (scores * one_hot).sum(1, keepdims=True)  # (N, 1)
+    hinge = ag.relu(margin - target_score + scores)
+    if p == 2:
+        hinge = hinge * hinge
+    loss = (hinge * (1 - one_hot)).sum(1) / classes  # (N,)
+    if weight is not None:
+        weight = _as_tensor(weight)
+        if tuple(weight.shape) != (classes,):
+            raise ValueError(
+                f"multi_margin_loss: weight must have shape ({classes},) for input of shape "
+                f"{tuple(input.shape)}, got {tuple(weight.shape)}"
+            )
+        loss = loss * weight[target.reshape(-1)]
+    if input.ndim == 1:
+        loss = loss.reshape(())
     return _reduce(loss, reduction)

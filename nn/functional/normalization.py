@@ -1,4 +1,5 @@
-"""`batch_norm`: normalise each channel over the batch (and spatial) axes, as PyTorch does.
+"""`batch_norm`: normalise each channel over the batch (and spatial) axes, as PyTorch does;
+`local_response_norm`: AlexNet's normalisation across neighbouring channels.
 
 Training normalises with the batch mean and the biased batch variance and
 moves the running statistics toward the batch's (the variance stored there
@@ -12,6 +13,8 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.function import register
+from autograd_core.ops.window import sliding_window
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -92,3 +95,38 @@ def _update_running(running_mean, running_var, mean, var, count, momentum) -> No
     for buffer, value in ((running_mean, batch_mean), (running_var, unbiased)):
         buffer.data *= 1.0 - momentum
         buffer.data += (momentum * value).astype(buffer.dtype, copy=False)
+
+
+@register("local_response_norm", sample="local_response_norm", domains=("nonzero",))
+def local_response_norm(
+    input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0
+) -> Tensor:
+    """AlexNet's normalisation across channels: x_c / (k + alpha/size * sum of x_c'**2)**beta,
+    the sum over the `size` channels c' around c, as PyTorch's.
+
+    The window runs from c - size//2 to c + (size-1)//2; channels past either
+    end count as zeros (and the divisor stays `size`). The input is
+    (N, C, ...) with at least one axis after C.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> local_response_norm(ag.ones((1, 3, 1, 1)), size=2, alpha=2.0, beta=1.0)[0, :, 0, 0]
+    tensor([0.5       , 0.33333334, 0.33333334])
+    """
+    x = input if isinstance(input, Tensor) else ag.tensor(input)
+    if x.ndim < 3:
+        raise ValueError(
+            f"local_response_norm: expected an input of 3 or more dimensions (N, C, ...), "
+            f"got shape {tuple(x.shape)}"
+        )
+    if not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"local_response_norm: size must be a positive int, got {size!r}")
+    n, channels = x.shape[:2]
+    # (N, C, ...) -> (N, C, M), then zero channels around: (N, size//2 + C + (size-1)//2, M)
+    squares = (x * x).reshape(n, channels, -1)
+    padded = ag.pad(squares, ((0, 0), (size // 2, (size - 1) // 2), (0, 0)))
+    # (N, C + size - 1, M) -> (N, size, 1, C, M) -> (N, C, M): the sum over each channel window
+    sums = sliding_window(padded, (size, 1)).sum((1, 2))
+    divisor = (sums * (alpha / size) + k) ** beta
+    return x / divisor.reshape(x.shape)

@@ -15,6 +15,10 @@ from .conv import Conv2d, ConvTranspose2d
 from .pooling import AvgPool2d, MaxPool2d, MaxUnpool2d
 from .upsample import Upsample
 
+# isort: split
+from .normalization import LocalResponseNorm
+from .pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d
+
 # --- end of other helpers' imports ---
 
 __all__ = [
@@ -36,4 +40,9 @@ __all__ = [
     "AvgPool2d",
     "MaxUnpool2d",
     "Upsample",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "LocalResponseNorm",
 ]

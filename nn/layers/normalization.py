@@ -1,4 +1,5 @@
-"""Batch normalisation layers `BatchNorm1d` and `BatchNorm2d`, with PyTorch's buffers.
+"""Batch normalisation layers `BatchNorm1d` and `BatchNorm2d`, with PyTorch's buffers, and
+`LocalResponseNorm` (AlexNet's).
 
 The parameters (`weight`, `bias`) and buffers (`running_mean`,
 `running_var`, `num_batches_tracked`) carry PyTorch's names, so state dicts
@@ -139,3 +140,25 @@ class BatchNorm2d(_BatchNorm):
 
     _ndims = (4,)
     _layout = "(N, {C}, H, W)"
+
+
+class LocalResponseNorm(Module):
+    """AlexNet's normalisation across neighbouring channels (see
+    `nn.functional.local_response_norm`); no parameters.
+
+    Examples
+    --------
+    >>> import nn, autograd_core as ag
+    >>> nn.LocalResponseNorm(5)(ag.ones((1, 8, 3, 3))).shape
+    (1, 8, 3, 3)
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.local_response_norm(x, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

@@ -1,5 +1,5 @@
-"""`MaxPool2d`, `AvgPool2d` and `MaxUnpool2d`: argument holders around the functions of
-`nn.functional.pooling`, with PyTorch's arguments."""
+"""`MaxPool2d`, `AvgPool2d`, `MaxUnpool2d` and the adaptive pools (`AdaptiveAvgPool2d`, ...):
+argument holders around the functions of `nn.functional`, with PyTorch's arguments."""
 
 from __future__ import annotations
 
@@ -117,3 +117,78 @@ class MaxUnpool2d(Module):
     def extra_repr(self) -> str:
         stride = self.kernel_size if self.stride is None else self.stride
         return f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}"
+
+
+class _AdaptivePool(Module):
+    """What the adaptive pooling layers share: output_size (and return_indices), repr."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(_AdaptivePool):
+    """Average over adaptive bins to an `output_size` output whatever the input's size
+    (see `nn.functional.adaptive_avg_pool2d`); `AdaptiveAvgPool2d(1)` is the global average.
+
+    Examples
+    --------
+    >>> import nn, autograd_core as ag
+    >>> nn.AdaptiveAvgPool2d((1, 1))(ag.ones((2, 8, 7, 7))).shape
+    (2, 8, 1, 1)
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__(output_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+
+class AdaptiveMaxPool2d(_AdaptivePool):
+    """Largest value of each adaptive bin (see `nn.functional.adaptive_max_pool2d`).
+
+    Examples
+    --------
+    >>> import nn, autograd_core as ag
+    >>> nn.AdaptiveMaxPool2d((2, None))(ag.ones((1, 3, 5, 6))).shape
+    (1, 3, 2, 6)
+    """
+
+    def forward(self, x: Tensor) -> Any:
+        return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
+
+
+class AdaptiveAvgPool1d(_AdaptivePool):
+    """Average over adaptive bins of a (N, C, L) input (see `nn.functional.adaptive_avg_pool1d`).
+
+    Examples
+    --------
+    >>> import nn, autograd_core as ag
+    >>> nn.AdaptiveAvgPool1d(3)(ag.ones((2, 4, 10))).shape
+    (2, 4, 3)
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__(output_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.adaptive_avg_pool1d(x, self.output_size)
+
+
+class AdaptiveMaxPool1d(_AdaptivePool):
+    """Largest value of each adaptive bin of a (N, C, L) input
+    (see `nn.functional.adaptive_max_pool1d`).
+
+    Examples
+    --------
+    >>> import nn, autograd_core as ag
+    >>> nn.AdaptiveMaxPool1d(3)(ag.ones((2, 4, 10))).shape
+    (2, 4, 3)
+    """
+
+    def forward(self, x: Tensor) -> Any:
+        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
