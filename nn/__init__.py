@@ -36,6 +36,7 @@ from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, MaxUnpool2d, 
 from .summary import Summary, summary
 
 # isort: split
+from . import models
 from .layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -90,4 +91,5 @@ __all__ = [
     "AdaptiveMaxPool2d",
     "LocalResponseNorm",
     "MultiMarginLoss",
+    "models",
 ]

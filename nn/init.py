@@ -110,6 +110,31 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     return _fill(tensor, default_generator().normal(mean, std, tensor.shape))
 
 
+def trunc_normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0
+) -> Tensor:
+    """Fill with samples from N(mean, std**2) restricted to [a, b] (values outside are redrawn).
+
+    Examples
+    --------
+    >>> import nn, autograd_core as ag
+    >>> w = nn.init.trunc_normal_(ag.zeros((100,)), std=1.0, a=-0.5, b=0.5)
+    >>> bool(abs(w.data).max() <= 0.5)
+    True
+    """
+    if std < 0 or a >= b:
+        raise ValueError(f"trunc_normal_: needs std >= 0 and a < b, got std={std}, a={a}, b={b}")
+    if not a <= mean <= b:
+        raise ValueError(f"trunc_normal_: mean {mean} must lie in [a, b] = [{a}, {b}]")
+    generator = default_generator()
+    values = generator.normal(mean, std, tensor.shape)
+    outside = (values < a) | (values > b)
+    while outside.any():  # NOTE: each round redraws only the values that fell outside
+        values[outside] = generator.normal(mean, std, int(outside.sum()))
+        outside = (values < a) | (values > b)
+    return _fill(tensor, values)
+
+
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with the value `val`."""
     return _fill(tensor, np.full(tensor.shape, val))

@@ -1,4 +1,5 @@
-"""`summary(model, input_shape)`: a table of a model's layers, output shapes and parameter counts.
+"""`summary(model, input_shape)`: a table of a model's layers, output shapes, parameter counts
+and activation memory.
 
 One forward pass on zeros (under `no_grad`, in eval mode so that batch norm's
 running statistics are left alone) records the output shape of every layer:
@@ -6,7 +7,10 @@ each leaf module's `forward` is wrapped for the duration of the pass and
 restored afterwards, even when the pass fails. Parameter counts come from
 `Module.parameters()`; buffers (batch norm's running statistics) are counted
 apart, since they are not learned, and parameters with `requires_grad=False`
-(frozen layers) are non-trainable.
+(frozen layers) are non-trainable. The activation memory of a layer is the
+size of everything it output in the pass (every call, for a layer that runs
+several times, like ResNet's shared ReLU), divided by the batch size: what a
+training step keeps per image for backward, roughly.
 
 Builds on `nn.Module` (`named_modules`, `named_parameters`, `buffers`) and
 `autograd_core` (`zeros`, `no_grad`).
@@ -31,7 +35,8 @@ class SummaryRow:
 
     `output_shape` is a shape tuple, a list of them for a layer that returns
     several tensors, or None for a layer the forward pass did not call;
-    `calls` counts how often it ran in the pass.
+    `calls` counts how often it ran in the pass; `activation_bytes` is the
+    size of its outputs (all calls) per image.
     """
 
     name: str
@@ -40,6 +45,7 @@ class SummaryRow:
     params: int
     trainable: int
     calls: int
+    activation_bytes: float = 0.0
 
 
 class Summary:
@@ -48,7 +54,8 @@ class Summary:
     `str()` and `repr()` give the table. `total_params` counts every number
     in the parameters, `trainable_params` those that require grad,
     `non_trainable_params` the rest; `buffer_values` counts the numbers in
-    buffers, which are not parameters.
+    buffers, which are not parameters; `activation_bytes` sums the rows' activation
+    memory per image.
 
     Examples
     --------
@@ -76,25 +83,28 @@ class Summary:
         self.trainable_params = trainable_params
         self.non_trainable_params = total_params - trainable_params
         self.buffer_values = buffer_values
+        self.activation_bytes = sum(row.activation_bytes for row in rows)
 
     def __str__(self) -> str:
-        header = ("Layer", "Type", "Output shape", "Params")
+        header = ("Layer", "Type", "Output shape", "Params", "Act./image")
         body = [
             (
                 (row.name or "(model)") + (f" (x{row.calls})" if row.calls > 1 else ""),
                 row.kind,
                 _fmt_output(row.output_shape),
                 f"{row.params:,}",
+                _fmt_bytes(row.activation_bytes),
             )
             for row in self.rows
         ]
-        widths = [max(len(line[i]) for line in [header, *body]) for i in range(4)]
+        widths = [max(len(line[i]) for line in [header, *body]) for i in range(5)]
 
         def line(cells: tuple[str, ...]) -> str:
             left = "  ".join(cell.ljust(width) for cell, width in zip(cells[:3], widths))
-            return left + "  " + cells[3].rjust(widths[3])
+            right = "  ".join(cell.rjust(width) for cell, width in zip(cells[3:], widths[3:]))
+            return left + "  " + right
 
-        rule_width = sum(widths) + 6
+        rule_width = sum(widths) + 8
         lines = [
             f"{self.model_name} on input {_fmt_output(self.input_shape)}",
             line(header),
@@ -105,6 +115,7 @@ class Summary:
             f"Total params: {self.total_params:,}",
             f"Trainable params: {self.trainable_params:,}",
             f"Non-trainable params: {self.non_trainable_params:,}",
+            f"Activation memory per image: {_fmt_bytes(self.activation_bytes)}",
         ]
         if self.buffer_values:
             lines.append(f"Buffers (not parameters): {self.buffer_values:,} values")
@@ -119,6 +130,22 @@ def _fmt_output(shape: Any) -> str:
     if isinstance(shape, list):
         return ", ".join(_fmt_output(s) for s in shape)
     return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def _fmt_bytes(size: float) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def _bytes_of(output: Any) -> int:
+    if isinstance(output, ag.Tensor):
+        return int(np.asarray(output.detach()).nbytes)
+    if isinstance(output, (tuple, list)):
+        return sum(_bytes_of(item) for item in output)
+    return 0
 
 
 def _shape_of(output: Any) -> Any:
@@ -158,14 +185,15 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = None) -> S
     >>> import nn
     >>> print(summary(nn.Linear(3, 4), (2, 3)))  # doctest: +NORMALIZE_WHITESPACE
     Linear on input (2, 3)
-    Layer    Type    Output shape  Params
-    -------------------------------------
-    (model)  Linear  (2, 4)            16
-    =====================================
+    Layer    Type    Output shape  Params  Act./image
+    -------------------------------------------------
+    (model)  Linear  (2, 4)            16        16 B
+    =================================================
     Output shape: (2, 4)
     Total params: 16
     Trainable params: 16
     Non-trainable params: 0
+    Activation memory per image: 16 B
     """
     if not isinstance(model, Module):
         raise TypeError(f"summary: model must be an nn.Module, got {type(model).__name__}")
@@ -181,7 +209,7 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = None) -> S
     def recording(module: Module, forward: Callable[..., Any]) -> Callable[..., Any]:
         def forward_and_record(*args: Any, **kwargs: Any) -> Any:
             output = forward(*args, **kwargs)
-            outputs[id(module)].append(_shape_of(output))
+            outputs[id(module)].append((_shape_of(output), _bytes_of(output)))
             return output
 
         return forward_and_record
@@ -213,10 +241,11 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = None) -> S
             SummaryRow(
                 name=name,
                 kind=type(module).__name__,
-                output_shape=calls[0] if calls else None,
+                output_shape=calls[0][0] if calls else None,
                 params=sum(p.data.size for p in params),
                 trainable=sum(p.data.size for p in params if p.requires_grad),
                 calls=len(calls),
+                activation_bytes=sum(nbytes for _, nbytes in calls) / shape[0],
             )
         )
     every = list(model.parameters())
