@@ -36,7 +36,7 @@ from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, MaxUnpool2d, 
 from .summary import Summary, summary
 
 # isort: split
-from . import models
+from . import models, ops
 from .layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -92,4 +92,5 @@ __all__ = [
     "LocalResponseNorm",
     "MultiMarginLoss",
     "models",
+    "ops",
 ]

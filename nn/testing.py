@@ -85,3 +85,82 @@ def _multi_margin_loss(draw: Draw, spec: OpSpec) -> Sample:
     if draw(st.booleans(), label="weighted"):
         kwargs["weight"] = domain_array(draw, (classes,), "positive", "weight")
     return Sample((scores, target), kwargs)
+
+
+def _roi_boxes(draw: Draw, n: int, height: int, width: int, scale: float) -> np.ndarray:
+    """(K, 5) boxes [batch_index, x1, y1, x2, y2] in input coordinates, some reaching past the
+    map (the interpolation's boundary rules) and some thinner than a pixel."""
+    count = draw(st.integers(1, 3), label="boxes")
+    rows = []
+    for _ in range(count):
+        x1 = draw(st.floats(-1.5, width / scale), label="x1")
+        y1 = draw(st.floats(-1.5, height / scale), label="y1")
+        w = draw(st.floats(0.0, width / scale + 1), label="box width")
+        h = draw(st.floats(0.0, height / scale + 1), label="box height")
+        rows.append([draw(st.integers(0, n - 1), label="image"), x1, y1, x1 + w, y1 + h])
+    return np.asarray(rows, dtype=np.float64)
+
+
+def _roi_call(draw: Draw, spec: OpSpec) -> tuple[np.ndarray, dict[str, object]]:
+    n = draw(st.integers(1, 2), label="N")
+    height, width = draw(st.integers(1, 5), label="H"), draw(st.integers(1, 5), label="W")
+    shape = (n, draw(st.integers(1, 2), label="C"), height, width)
+    x = (
+        distinct_arrays(draw, [shape], "x")[0]
+        if spec.domains == ("distinct",)
+        else domain_array(draw, shape, "real", "x")
+    )
+    scale = draw(st.sampled_from([1.0, 0.5]), label="spatial_scale")
+    kwargs: dict[str, object] = {
+        "boxes": _roi_boxes(draw, n, height, width, scale),
+        "output_size": (draw(st.integers(1, 3), label="PH"), draw(st.integers(1, 3), label="PW")),
+        "spatial_scale": scale,
+    }
+    return x, kwargs
+
+
+@sample_strategy("roi_align")
+def _roi_align(draw: Draw, spec: OpSpec) -> Sample:
+    x, kwargs = _roi_call(draw, spec)
+    kwargs["sampling_ratio"] = draw(st.sampled_from([-1, 0, 1, 2]), label="sampling_ratio")
+    kwargs["aligned"] = draw(st.booleans(), label="aligned")
+    return Sample((x,), kwargs)
+
+
+@sample_strategy("roi_pool")
+def _roi_pool(draw: Draw, spec: OpSpec) -> Sample:
+    x, kwargs = _roi_call(draw, spec)
+    return Sample((x,), kwargs)
+
+
+def boxes_xyxy(draw: Draw, count: int, label: str = "boxes") -> np.ndarray:
+    """(count, 4) boxes [x1, y1, x2, y2] with sides in [0.5, 3]."""
+    corner = domain_array(draw, (count, 2), "real", f"{label} corner")
+    sides = domain_array(draw, (count, 2), "positive", f"{label} sides") * 1.5
+    return np.concatenate([corner, corner + sides], axis=1)
+
+
+@sample_strategy("boxes")
+def _boxes_sample(draw: Draw, spec: OpSpec) -> Sample:
+    return Sample((boxes_xyxy(draw, draw(st.integers(0, 3), label="N")),))
+
+
+@sample_strategy("box_pairs")
+def _box_pairs(draw: Draw, spec: OpSpec) -> Sample:
+    # NOTE: coordinates on a grid of 0.25 shifted by distinct offsets: no two edges meet, so
+    # the intersection's max, min and clamp at 0 are never at their kinks
+    n, m = draw(st.integers(1, 3), label="N"), draw(st.integers(1, 3), label="M")
+    pieces = distinct_arrays(draw, [(n, 4), (m, 4)], "coordinates", gap=0.37)
+    boxes = []
+    for piece in pieces:
+        low, high = np.minimum(piece[:, :2], piece[:, 2:]), np.maximum(piece[:, :2], piece[:, 2:])
+        boxes.append(np.concatenate([low, high], axis=1))
+    return Sample(tuple(boxes))
+
+
+@sample_strategy("box_convert")
+def _box_convert(draw: Draw, spec: OpSpec) -> Sample:
+    formats = ["xyxy", "xywh", "cxcywh"]
+    boxes = boxes_xyxy(draw, draw(st.integers(1, 3), label="N"))
+    in_fmt = draw(st.sampled_from(formats), label="in_fmt")
+    return Sample((boxes, in_fmt, draw(st.sampled_from(formats), label="out_fmt")))

@@ -205,22 +205,10 @@ def resnet18(num_classes: int = 1000, **kwargs: Any) -> ResNet:
 
 
 def resnet34(num_classes: int = 1000, **kwargs: Any) -> ResNet:
-    """ResNet-34: BasicBlocks [3, 4, 6, 3]; 21,797,672 parameters with 1000 classes.
-
-    Examples
-    --------
-    >>> resnet34(num_classes=10).fc.weight.shape
-    (10, 512)
-    """
+    """ResNet-34: BasicBlocks [3, 4, 6, 3]; 21,797,672 parameters with 1000 classes."""
     return ResNet(BasicBlock, [3, 4, 6, 3], num_classes=num_classes, **kwargs)
 
 
 def resnet50(num_classes: int = 1000, **kwargs: Any) -> ResNet:
-    """ResNet-50: Bottlenecks [3, 4, 6, 3]; 25,557,032 parameters with 1000 classes.
-
-    Examples
-    --------
-    >>> resnet50(num_classes=10).fc.weight.shape
-    (10, 2048)
-    """
+    """ResNet-50: Bottlenecks [3, 4, 6, 3]; 25,557,032 parameters with 1000 classes."""
     return ResNet(Bottleneck, [3, 4, 6, 3], num_classes=num_classes, **kwargs)

