@@ -118,6 +118,20 @@ def avg_pool2d(
     )
 
 
+def adaptive_avg_pool2d(g: Graph, out: Tensor, input, output_size) -> None:
+    sizes, targets = input.shape[2:], out.shape[2:]
+    if all(t == 1 for t in targets):
+        g.node("GlobalAveragePool", [g.value(input)], out)
+    elif all(s % t == 0 for s, t in zip(sizes, targets)):
+        kernel = [s // t for s, t in zip(sizes, targets)]
+        g.node("AveragePool", [g.value(input)], out, kernel_shape=kernel, strides=kernel)
+    else:
+        raise UnsupportedOperatorError(
+            f"onnx.export: adaptive_avg_pool2d from {tuple(sizes)} to {tuple(targets)} has no "
+            "ONNX form (the output size must divide the input size)"
+        )
+
+
 def batch_norm(
     g: Graph, out: Tensor, x, running_mean, running_var, weight, bias, training, momentum, eps
 ) -> None:
@@ -180,6 +194,7 @@ def leaky_relu(g: Graph, out: Tensor, x, negative_slope) -> None:
 FUNCTIONAL = {
     "conv2d": conv2d, "conv_transpose2d": conv_transpose2d, "linear": linear,
     "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d, "batch_norm": batch_norm,
+    "adaptive_avg_pool2d": adaptive_avg_pool2d,
     "dropout": dropout, "interpolate": interpolate, "leaky_relu": leaky_relu,
     "relu": _unary("Relu"), "sigmoid": _unary("Sigmoid"), "tanh": _unary("Tanh"),
     "softmax": _along("Softmax"), "log_softmax": _along("LogSoftmax"),

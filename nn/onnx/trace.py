@@ -117,9 +117,10 @@ def tracing(
     """Record the functional calls and primitive ops run inside the block into `graph`."""
     depth = [0]
     original_apply = Function.__dict__["apply"]
-    originals = {name: getattr(F, name) for name in functional}
+    # the functions this version of nn.functional has (a converter may await its function)
+    originals = {name: getattr(F, name) for name in functional if hasattr(F, name)}
 
-    def traced_apply(cls: type, *inputs: Any, **params: Any) -> Tensor:
+    def traced_apply(cls: type[Function], *inputs: Any, **params: Any) -> Tensor:
         out = original_apply.__func__(cls, *inputs, **params)
         if depth[0] == 0:
             convert = primitives.get(cls.name)

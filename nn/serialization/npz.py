@@ -78,7 +78,10 @@ def write(obj: Any, file: IO[bytes]) -> None:
     root = _encode(obj, [], arrays)
     text = json.dumps({"format": FORMAT, "version": VERSIONS[-1], "root": root})
     arrays[MANIFEST] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    np.savez(file, **arrays)
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():  # as numpy.savez lays them out
+            with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
 
 
 # ------------------------------------------------------------------ reading

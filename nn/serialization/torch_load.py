@@ -62,7 +62,8 @@ class _Storage:
 
     def __init__(self, data: bytes, dtype: _DType | None) -> None:
         self.data = np.frombuffer(data, dtype=np.uint8).copy()  # writable, as torch.load's
-        self.dtype, self._typed = dtype, {}
+        self.dtype = dtype
+        self._typed: dict[str, np.ndarray] = {}
 
     def typed(self, path: str, dtype: _DType) -> np.ndarray:
         if dtype.name not in self._typed:
@@ -278,15 +279,14 @@ def read_legacy(path: str, file: IO[bytes], max_bytes: int | None) -> Any:
         refuse(path, f"its legacy header is {header[1:]!r:.80} (expected protocol 1001)")
     if header[2].get("little_endian") is not True:
         refuse(path, "it was written on a big-endian machine (not supported)")
-    pending: dict[str, tuple[_Storage, int]] = {}
+    pending: dict[str, tuple[_Storage, int, int]] = {}  # key -> (storage, elements, bytes)
 
     def storage(key: str, dtype: _DType | None, numel: int) -> _Storage:
         if dtype is None:
             refuse(path, "a legacy checkpoint's storage has no dtype")
         if key not in pending:
-            pending[key] = (_Storage(b"", dtype), numel)
-            check_size(path, sum(n * s.dtype.dtype.itemsize for s, n in pending.values()),
-                       max_bytes)  # fmt: skip
+            pending[key] = (_Storage(b"", dtype), numel, numel * dtype.dtype.itemsize)
+            check_size(path, sum(nbytes for _, _, nbytes in pending.values()), max_bytes)
         return pending[key][0]
 
     obj = _unpickle(path, file, storage)
@@ -294,9 +294,8 @@ def read_legacy(path: str, file: IO[bytes], max_bytes: int | None) -> Any:
     if not isinstance(keys, list) or sorted(map(str, keys)) != sorted(pending):
         refuse(path, f"its list of storages {keys!r:.80} does not match the pickle's")
     for key in map(str, keys):
-        held, numel = pending[key]
+        held, numel, nbytes = pending[key]
         count = file.read(8)
-        nbytes = numel * held.dtype.dtype.itemsize
         if len(count) < 8 or int.from_bytes(count, "little") != numel:
             refuse(path, f"storage {key!r} should hold {numel:,} elements")
         data = file.read(nbytes)

@@ -201,3 +201,27 @@ def test_export_without_onnx_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_onnx)
     with pytest.raises(ImportError, match=r"pip install -e '\.\[interop\]'"):
         nn.onnx.export(nn.Linear(2, 2), ag.randn(1, 2), io.BytesIO())
+
+
+@pytest.mark.parametrize("output_size, op_type", [(1, "GlobalAveragePool"), (2, "AveragePool")])
+def test_adaptive_average_pooling_exports_as_pooling(monkeypatch, output_size, op_type):
+    if not hasattr(F, "adaptive_avg_pool2d"):  # a stand-in until nn.functional has its own
+
+        def adaptive_avg_pool2d(input, output_size):
+            n, c, h, w = input.shape
+            tiles = input.reshape(
+                n, c, output_size, h // output_size, output_size, w // output_size
+            )
+            return tiles.mean((3, 5))
+
+        monkeypatch.setattr(F, "adaptive_avg_pool2d", adaptive_avg_pool2d, raising=False)
+
+    class Pooled(nn.Module):
+        def forward(self, x):
+            return F.adaptive_avg_pool2d(F.relu(x), output_size)
+
+    x = ag.randn(2, 3, 4, 6)
+    proto, session = _export(Pooled(), x)
+    assert op_type in [node.op_type for node in proto.graph.node]
+    (got,) = session.run(None, {"input": np.asarray(x)})
+    np.testing.assert_allclose(got, np.asarray(Pooled()(x)), rtol=1e-5, atol=1e-6)
