@@ -1,6 +1,7 @@
-"""nn.onnx.export: LeNet-5, a ResNet and a U-Net pass onnx.checker and give the engine's
-outputs in onnxruntime (float32, 1e-5), with a dynamic batch axis when asked; ops without an
-ONNX form are refused by name; the engine is untouched once exporting ends."""
+"""nn.onnx.export: the zoo's LeNet-5, ResNet-18 and U-Net (and a small ResNet) pass
+onnx.checker and give the engine's outputs in onnxruntime (float32, 1e-5), with a dynamic
+batch axis when asked; ops without an ONNX form are refused by name; the engine is untouched
+once exporting ends."""
 
 import io
 
@@ -11,25 +12,10 @@ import autograd_core as ag
 import nn
 import nn.functional as F  # noqa: N812 (PyTorch's idiom)
 from autograd_core.function import Function
+from nn import models
 
 onnx = pytest.importorskip("onnx", reason="ONNX export needs pip install -e '.[interop]'")
 ort = pytest.importorskip("onnxruntime", reason="needs onnxruntime: pip install -e '.[interop]'")
-
-
-class LeNet5(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), nn.AvgPool2d(2),
-            nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),
-        )  # fmt: skip
-        self.classifier = nn.Sequential(
-            nn.Flatten(), nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(),
-            nn.Dropout(0.5), nn.Linear(84, 10),
-        )  # fmt: skip
-
-    def forward(self, x):
-        return F.log_softmax(self.classifier(self.features(x)), 1)
 
 
 class BasicBlock(nn.Module):
@@ -69,32 +55,6 @@ class SmallResNet(nn.Module):
         return self.fc(x.mean((2, 3)))  # global average pooling
 
 
-def _double_conv(cin, cout):
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(),
-                         nn.Conv2d(cout, cout, 3, padding=1), nn.ReLU())  # fmt: skip
-
-
-class UNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.down1, self.down2 = _double_conv(1, 4), _double_conv(4, 8)
-        self.pool = nn.MaxPool2d(2)
-        self.bottom = _double_conv(8, 16)
-        self.up2 = nn.ConvTranspose2d(16, 8, 2, stride=2)
-        self.dec2 = _double_conv(16, 8)
-        self.up1 = nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(8, 4, 1))
-        self.dec1 = _double_conv(8, 4)
-        self.head = nn.Conv2d(4, 2, 1)
-
-    def forward(self, x):
-        d1 = self.down1(x)
-        d2 = self.down2(self.pool(d1))
-        b = self.bottom(self.pool(d2))
-        u2 = self.dec2(ag.concatenate([self.up2(b), d2], axis=1))
-        u1 = self.dec1(ag.concatenate([self.up1(u2), d1], axis=1))
-        return F.sigmoid(self.head(u1))
-
-
 def _trained_statistics(model, x):
     """One training-mode pass, so batch norm's running statistics are not their defaults."""
     with ag.no_grad():
@@ -110,16 +70,22 @@ def _export(model, x, **kwargs):
     return proto, ort.InferenceSession(buffer.getvalue(), providers=["CPUExecutionProvider"])
 
 
-@pytest.mark.parametrize(
-    "make, shape",
-    [(LeNet5, (2, 1, 28, 28)), (SmallResNet, (2, 3, 32, 32)), (UNet, (2, 1, 16, 16))],
-    ids=["lenet5", "resnet", "unet"],
-)
+ZOO = [
+    ("lenet5", lambda: models.lenet5(), (2, 1, 28, 28)),
+    ("resnet18", lambda: models.resnet18(num_classes=10), (2, 3, 32, 32)),
+    ("unet", lambda: models.unet(in_channels=1, base_channels=4, depth=3), (2, 1, 16, 16)),
+    ("small resnet", SmallResNet, (2, 3, 32, 32)),
+]
+
+
+@pytest.mark.parametrize("make, shape", [z[1:] for z in ZOO], ids=[z[0] for z in ZOO])
 def test_exported_model_matches_the_engine_in_onnxruntime(make, shape):
     ag.manual_seed(0)
     model = _trained_statistics(make(), ag.randn(*shape))
     x = ag.randn(*shape)
-    proto, session = _export(model, x)
+    axes = {"input": {0: "batch"}, "output": {0: "batch"}}
+    proto, session = _export(model, x, dynamic_axes=axes)
+    x = ag.randn(shape[0] + 1, *shape[1:])  # another batch size, through the dynamic axis
     (got,) = session.run(None, {"input": np.asarray(x)})
     np.testing.assert_allclose(got, np.asarray(model(x)), rtol=1e-5, atol=1e-5)
     initializers = {init.name for init in proto.graph.initializer}
@@ -144,14 +110,14 @@ def test_dynamic_batch_axis(tmp_path):
 
 
 def test_static_shapes_without_dynamic_axes():
-    proto, _ = _export(LeNet5(), ag.randn(3, 1, 28, 28))
+    proto, _ = _export(models.lenet5(), ag.randn(3, 1, 28, 28))
     dims = proto.graph.input[0].type.tensor_type.shape.dim
     assert [d.dim_value for d in dims] == [3, 1, 28, 28]
 
 
 def test_export_keeps_the_models_mode_and_leaves_the_engine_as_it_was():
     apply, conv2d = Function.__dict__["apply"], F.conv2d
-    model = LeNet5().train()
+    model = models.lenet5().train()
     _export(model, ag.randn(1, 1, 28, 28))
     assert all(m.training for m in model.modules())
     assert Function.__dict__["apply"] is apply and F.conv2d is conv2d
