@@ -274,3 +274,13 @@ def test_summary_shows_resnet18_per_layer():
     assert conv1.output_shape == (1, 64, 8, 8) and conv1.activation_bytes == 64 * 8 * 8 * 4
     relu = next(row for row in table.rows if row.name == "layer1.0.relu")
     assert relu.calls == 2 and relu.activation_bytes == 2 * 64 * 8 * 8 * 4  # used twice
+
+
+@pytest.mark.slow
+def test_summary_of_resnet18_on_one_224x224_image():
+    table = nn.summary(models.resnet18(), (1, 3, 224, 224))
+    assert table.total_params == 11_689_512 and table.output_shape == (1, 1000)
+    rows = {row.name: row for row in table.rows}
+    assert rows["maxpool"].output_shape == (1, 64, 56, 56)
+    assert rows["layer4.1.conv2"].output_shape == (1, 512, 7, 7)
+    assert rows["conv1"].activation_bytes == 64 * 112 * 112 * 4  # float32
