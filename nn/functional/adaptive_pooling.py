@@ -28,7 +28,7 @@ import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.function import register
 
-from .pooling import avg_pool2d, max_pool2d
+from .. import functional as F  # noqa: N812 (looked up at call time, so nn.onnx sees the call)
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -122,7 +122,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     if (oh, ow) == (1, 1):
         out = x.mean((2, 3), keepdims=True)
     elif height % oh == 0 and width % ow == 0:
-        out = avg_pool2d(x, (height // oh, width // ow))
+        out = F.avg_pool2d(x, (height // oh, width // ow))
     else:
         rows = _averaging_matrix(height, oh, x.dtype)  # (OH, H)
         columns = _averaging_matrix(width, ow, x.dtype).T  # (W, OW)
@@ -154,7 +154,7 @@ def adaptive_max_pool2d(
     height, width = x.shape[2:]
     oh, ow = _output_size(output_size, (height, width), "adaptive_max_pool2d")
     if height % oh == 0 and width % ow == 0:
-        result = max_pool2d(x, (height // oh, width // ow), return_indices=return_indices)
+        result = F.max_pool2d(x, (height // oh, width // ow), return_indices=return_indices)
         out, indices = result if isinstance(result, tuple) else (result, None)
     else:
         rows, columns = _bin_indices(height, oh), _bin_indices(width, ow)
@@ -201,11 +201,11 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     Examples
     --------
     >>> import autograd_core as ag
-    >>> adaptive_avg_pool1d(ag.arange(5.0).reshape(1, 1, 5), 2)
-    tensor([[[1. , 3. ]]])
+    >>> adaptive_avg_pool1d(ag.arange(4.0).reshape(1, 1, 4), 3)  # bins [0, 2), [1, 3), [2, 4)
+    tensor([[[0.5, 1.5, 2.5]]])
     """
     x = _as_2d(_as_tensor(input), "adaptive_avg_pool1d")
-    out = adaptive_avg_pool2d(x, (1, _length(output_size, "adaptive_avg_pool1d")))
+    out = F.adaptive_avg_pool2d(x, (1, _length(output_size, "adaptive_avg_pool1d")))
     return out.reshape(*out.shape[:-2], out.shape[-1])
 
 
@@ -224,7 +224,7 @@ def adaptive_max_pool1d(
     """
     x = _as_2d(_as_tensor(input), "adaptive_max_pool1d")
     length = _length(output_size, "adaptive_max_pool1d")
-    out = adaptive_max_pool2d(x, (1, length), return_indices=return_indices)
+    out = F.adaptive_max_pool2d(x, (1, length), return_indices=return_indices)
     if return_indices:
         values, indices = out
         return values.reshape(*values.shape[:-2], length), indices.reshape(

@@ -14,7 +14,8 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.function import register
-from autograd_core.ops.window import sliding_window
+
+from .. import functional as F  # noqa: N812 (looked up at call time, so nn.onnx sees the call)
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -123,10 +124,10 @@ def local_response_norm(
     if not isinstance(size, (int, np.integer)) or size < 1:
         raise ValueError(f"local_response_norm: size must be a positive int, got {size!r}")
     n, channels = x.shape[:2]
-    # (N, C, ...) -> (N, C, M), then zero channels around: (N, size//2 + C + (size-1)//2, M)
-    squares = (x * x).reshape(n, channels, -1)
-    padded = ag.pad(squares, ((0, 0), (size // 2, (size - 1) // 2), (0, 0)))
-    # (N, C + size - 1, M) -> (N, size, 1, C, M) -> (N, C, M): the sum over each channel window
-    sums = sliding_window(padded, (size, 1)).sum((1, 2))
-    divisor = (sums * (alpha / size) + k) ** beta
+    # (N, C, ...) -> (N, 1, C, M), then zero channels around: (N, 1, size//2 + C + (size-1)//2, M)
+    squares = (x * x).reshape(n, 1, channels, -1)
+    padded = ag.pad(squares, ((0, 0), (0, 0), (size // 2, (size - 1) // 2), (0, 0)))
+    # (N, 1, C + size - 1, M) -> (N, 1, C, M): the mean over each window of `size` channels
+    means = F.avg_pool2d(padded, (size, 1), stride=1)
+    divisor = (means * alpha + k) ** beta
     return x / divisor.reshape(x.shape)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import autograd_core as ag
 from autograd_core import Tensor
 
+from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from ..layers import AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Linear, ReLU
 from ..module import Module, Sequential
 from .resnet import BasicBlock, init_resnet
@@ -35,7 +36,9 @@ class PaddedShortcut(Module):
         self.extra, self.stride = extra, stride
 
     def forward(self, x: Tensor) -> Tensor:
-        x = x[:, :, :: self.stride, :: self.stride]  # (N, C, H, W) -> (N, C, H/s, W/s)
+        # (N, C, H, W) -> (N, C, H/s, W/s): every s-th pixel (a 1x1 max pool with stride s,
+        # which exports to ONNX, as slicing does not)
+        x = F.max_pool2d(x, 1, stride=self.stride)
         front = self.extra // 2
         # (N, C, H/s, W/s) -> (N, C + extra, H/s, W/s)
         return ag.pad(x, ((0, 0), (front, self.extra - front), (0, 0), (0, 0)))

@@ -284,3 +284,23 @@ def test_summary_of_resnet18_on_one_224x224_image():
     assert rows["maxpool"].output_shape == (1, 64, 56, 56)
     assert rows["layer4.1.conv2"].output_shape == (1, 512, 7, 7)
     assert rows["conv1"].activation_bytes == 64 * 112 * 112 * 4  # float32
+
+
+def test_cifar_resnet_and_local_response_norm_export_to_onnx():
+    ort = pytest.importorskip("onnxruntime", reason="ONNX export check: pip install onnxruntime")
+    import io
+
+    ag.manual_seed(0)
+    for model, shape in [
+        (models.resnet_cifar(8, in_channels=1), (2, 1, 8, 8)),
+        (nn.Sequential(nn.Conv2d(3, 4, 3), nn.LocalResponseNorm(3), nn.AdaptiveAvgPool2d(1)),
+         (1, 3, 9, 9)),
+    ]:  # fmt: skip
+        x = ag.randn(*shape)
+        buffer = io.BytesIO()
+        nn.onnx.export(model, x, buffer)
+        session = ort.InferenceSession(buffer.getvalue())
+        (out,) = session.run(None, {session.get_inputs()[0].name: np.asarray(x.data)})
+        with ag.no_grad():
+            expected = np.asarray(model.eval()(x).data)
+        np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
