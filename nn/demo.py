@@ -70,7 +70,7 @@ def lecture_example() -> tuple[dict[str, float], Any]:
 
     Returns `(numbers, graph)`: numbers maps "f", "q", "df/dx", "df/dy",
     "df/dz" and "df/dq" to floats (q = x + y keeps its gradient through
-    `retain_grad`); graph is the `graphviz.Digraph` of the expression.
+    `retain_grad`); graph is the `viz.Digraph` of the expression.
 
     Examples
     --------
@@ -222,9 +222,11 @@ def network_graph(model: Module, x: ag.Tensor, y: ag.Tensor) -> Any:
     """The graph of the cross-entropy of `model` on a small batch, boxed by layer, after backward.
 
     Edges carry mean |grad| colours (`grad_flow`), so the drawing also shows
-    how much gradient reaches each layer.
+    how much gradient reaches each layer: the gradients of this batch alone
+    (those left over from training are cleared first).
     """
     model.train()
+    model.zero_grad()
     loss = F.cross_entropy(model(x), y)
     viz.trace_grads(loss)
     return viz.draw_graph(
@@ -252,7 +254,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def save_drawing(graph: Any, path: Path) -> Path:
-    """Write a graph as SVG; without Graphviz's `dot` program, write its DOT text instead."""
+    """Write a graph as SVG; with no renderer (dot, pygraphviz), write its DOT text instead."""
     try:
         return viz.save(graph, path)
     except RuntimeError as error:
