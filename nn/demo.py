@@ -6,15 +6,15 @@ Run it with `python -m nn.demo [--out DIR] [--epochs N]`. It
    the value and the gradients, and writes the graph (values and gradients
    on every box) as SVG;
 2. trains a small LeNet-style network (Conv2d, ReLU, MaxPool2d, Linear) on
-   scikit-learn's handwritten digits with Adam, showing a tqdm progress bar,
+   the 8x8 handwritten digits shipped in `nn.data` with Adam, showing a tqdm progress bar,
    and prints the test accuracy;
 3. writes the training and test loss curves (PNG, matplotlib's Agg backend)
    and the graph of the network's loss on a small batch, clustered by layer
    (SVG), and prints where the files are.
 
-Plots, progress bars and the digits come from the `demo` extra
-(matplotlib, tqdm, scikit-learn); the demo says how to install it if one is
-missing. Builds on `autograd_core` (Tensor, viz) and `nn` (layers,
+Plots and progress bars come from the `demo` extra (matplotlib, tqdm; and
+pygraphviz to render the graphs without Graphviz's `dot` program); the demo
+says how to install it if one is missing. Builds on `autograd_core` (Tensor, viz) and `nn` (layers,
 functional, optim, data).
 """
 
@@ -41,7 +41,7 @@ from .module import Module, Sequential
 from .optim import Adam
 from .optim.lr_scheduler import StepLR
 
-EXTRAS = ("matplotlib", "tqdm", "sklearn")  # import names of the `demo` extra's packages
+EXTRAS = ("matplotlib", "tqdm")  # import names of the `demo` extra's packages that it needs
 INSTALL_HINT = 'pip install -e ".[demo]"'
 
 
@@ -58,7 +58,7 @@ def missing_extras() -> list[str]:
         try:
             importlib.import_module(name)
         except ImportError:
-            missing.append("scikit-learn" if name == "sklearn" else name)
+            missing.append(name)
     return missing
 
 

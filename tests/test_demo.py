@@ -35,7 +35,6 @@ def _run_demo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_demo_writes_graphs_curve_and_accuracy(tmp_path):
     pytest.importorskip("matplotlib")
     pytest.importorskip("tqdm")
-    pytest.importorskip("sklearn")
     out = tmp_path / "results"
     result = _run_demo("--out", str(out), "--epochs", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
