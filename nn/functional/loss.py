@@ -220,7 +220,7 @@ def multi_margin_loss(
     _check_reduction(reduction, "multi_margin_loss")
     if p not in (1, 2):
         raise ValueError(f"multi_margin_loss: only p == 1 and p == 2 are supported, got {p!r}")
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if input.ndim not in (1, 2):
         raise ValueError(
             f"multi_margin_loss: input must have shape (N, C) or (C,), got {tuple(input.shape)}"
@@ -236,7 +236,7 @@ def multi_margin_loss(
         hinge = hinge * hinge
     loss = (hinge * (1 - one_hot)).sum(1) / classes  # (N,)
     if weight is not None:
-        weight = _as_tensor(weight)
+        weight = as_tensor(weight)
         if tuple(weight.shape) != (classes,):
             raise ValueError(
                 f"multi_margin_loss: weight must have shape ({classes},) for input of shape "
