@@ -28,6 +28,7 @@ from hypothesis.extra import numpy as hnp
 import autograd_core as ag
 import nn
 from autograd_core.dtypes import scalar_array
+from autograd_core.testing import SAMPLES, draw_call
 
 try:
     import torch
@@ -766,14 +767,58 @@ FUZZED = {
 }  # fmt: skip
 
 
+# Every other registered op (nn's included: tests/conftest.py imports nn.testing) is fuzzed
+# automatically by the next test, from its sample strategy in the registry.
+AUTOMATIC = sorted(
+    (spec for name, spec in ag.REGISTRY.items() if name not in FUZZED | set(FUZZED_THROUGH)),
+    key=lambda spec: spec.name,
+)
+
+
+def _strided(array: np.ndarray, layout: str) -> np.ndarray:
+    """The same values in another memory layout: reversed strides, or Fortran order."""
+    if layout == "reversed" and array.ndim:
+        return np.ascontiguousarray(array[::-1])[::-1]
+    if layout == "transposed" and array.ndim > 1:
+        return np.ascontiguousarray(array.T).T
+    return array.copy()
+
+
+@pytest.mark.parametrize("spec", AUTOMATIC, ids=lambda spec: spec.name)
+@given(data=st.data())
+def test_fuzz_registered_op_on_any_memory_layout(spec, data):
+    """A valid call (the registry's sample strategy) gives the same value and gradients on
+    inputs with negative or Fortran strides, and read-only ones, as on fresh C-ordered copies
+    (test_ops checks the values themselves against numpy and central differences)."""
+    fn, arrays = draw_call(data.draw, spec)
+    layout = data.draw(st.sampled_from(["reversed", "transposed"]), label="layout")
+    plain = [ag.Tensor(a.copy(), requires_grad=True) for a in arrays]
+    moved = []
+    for a in arrays:
+        b = _strided(a, layout)
+        b.flags.writeable = False
+        moved.append(ag.Tensor(b, requires_grad=True))
+    expected, out = fn(*plain), fn(*moved)
+    assert out.shape == expected.shape, (out.shape, expected.shape)
+    np.testing.assert_allclose(np.asarray(out), np.asarray(expected), rtol=1e-12, atol=1e-12)
+    upstream = np.random.default_rng(0).standard_normal(out.shape)
+    expected.backward(upstream)
+    out.backward(upstream)
+    for p, m in zip(plain, moved):
+        assert (p.grad is None) == (m.grad is None), spec.name
+        if p.grad is not None:
+            np.testing.assert_allclose(np.asarray(m.grad), np.asarray(p.grad), 1e-12, 1e-12)
+
+
 def test_fuzz_covers_every_registered_op():
-    """Every op in the registry (and every non-differentiable public op) is fuzzed above, or
-    reached through a layer: a newly registered op fails here, by name, until it is."""
-    expected = set(ag.REGISTRY) | set(ag.NON_DIFFERENTIABLE)
-    missing = expected - FUZZED - set(FUZZED_THROUGH)
-    assert not missing, f"registered ops that no fuzz test calls: {sorted(missing)}"
+    """Every op in the registry is fuzzed: by a test above, through a layer, or by the
+    automatic layout test from its sample strategy (which every registered op must have)."""
     assert not set(FUZZED_THROUGH) & FUZZED
     assert set(FUZZED_THROUGH) <= set(ag.REGISTRY), set(FUZZED_THROUGH) - set(ag.REGISTRY)
+    no_sample = [spec.name for spec in AUTOMATIC if spec.sample not in SAMPLES]
+    assert not no_sample, f"registered ops with no sample strategy to fuzz them: {no_sample}"
+    missing = set(ag.NON_DIFFERENTIABLE) - FUZZED
+    assert not missing, f"non-differentiable public ops that no fuzz test calls: {missing}"
 
 
 def test_fuzz_covers_every_public_function():
