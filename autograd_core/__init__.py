@@ -59,7 +59,10 @@ from .ops import (
     where,
 )
 from .random import manual_seed
-from . import viz  # graphviz itself is imported only when a graph is drawn
+from ._version import installed_version as _installed_version
+from . import viz  # a renderer (dot or pygraphviz) is needed only to draw SVG, PNG, PDF
+
+__version__ = _installed_version()
 
 # Public functions that are not differentiable ops; every other op name must be in REGISTRY.
 NON_DIFFERENTIABLE = (

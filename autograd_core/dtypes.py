@@ -38,11 +38,6 @@ def set_default_dtype(dtype: Any) -> None:
     _default_dtype = dtype
 
 
-def is_floating(dtype: np.dtype) -> bool:
-    """True for the dtypes that may require grad."""
-    return dtype.kind == "f"
-
-
 def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> np.ndarray | np.generic:
     """Turn user data into an ndarray following the dtype policy.
 

@@ -263,8 +263,6 @@ class OpSpec:
     call: Callable[..., Tensor]
     sample: str
     domains: tuple[str, ...]
-    primitive: bool
-    twice_differentiable: bool
     reference: Callable[..., np.ndarray] | None
 
 
@@ -276,7 +274,6 @@ def register(
     *,
     sample: str,
     domains: tuple[str, ...] = ("real",),
-    twice_differentiable: bool = True,
     reference: Callable[..., np.ndarray] | None = None,
 ) -> Callable[[Any], Any]:
     """Class or function decorator that adds a differentiable op to `REGISTRY`.
@@ -296,8 +293,6 @@ def register(
             call=op.apply if primitive else op,
             sample=sample,
             domains=domains,
-            primitive=primitive,
-            twice_differentiable=twice_differentiable,
             reference=reference,
         )
         return op

@@ -9,8 +9,6 @@ a context variable, so each thread has its own.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 current = contextvars.ContextVar[tuple[Any, ...]]("module_scope", default=())
@@ -29,13 +27,3 @@ def enter_scope(module: Any) -> contextvars.Token:
 def exit_scope(token: contextvars.Token) -> None:
     """End the module call begun by `enter_scope`."""
     current.reset(token)
-
-
-@contextmanager
-def module_scope(module: Any) -> Iterator[None]:
-    """Record ops made inside this block as belonging to `module`'s call."""
-    token = enter_scope(module)
-    try:
-        yield
-    finally:
-        exit_scope(token)

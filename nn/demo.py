@@ -6,15 +6,15 @@ Run it with `python -m nn.demo [--out DIR] [--epochs N]`. It
    the value and the gradients, and writes the graph (values and gradients
    on every box) as SVG;
 2. trains a small LeNet-style network (Conv2d, ReLU, MaxPool2d, Linear) on
-   scikit-learn's handwritten digits with Adam, showing a tqdm progress bar,
+   the 8x8 handwritten digits shipped in `nn.data` with Adam, showing a tqdm progress bar,
    and prints the test accuracy;
 3. writes the training and test loss curves (PNG, matplotlib's Agg backend)
    and the graph of the network's loss on a small batch, clustered by layer
    (SVG), and prints where the files are.
 
-Plots, progress bars and the digits come from the `demo` extra
-(matplotlib, tqdm, scikit-learn); the demo says how to install it if one is
-missing. Builds on `autograd_core` (Tensor, viz) and `nn` (layers,
+Plots and progress bars come from the `demo` extra (matplotlib, tqdm; and
+pygraphviz to render the graphs without Graphviz's `dot` program); the demo
+says how to install it if one is missing. Builds on `autograd_core` (Tensor, viz) and `nn` (layers,
 functional, optim, data).
 """
 
@@ -41,7 +41,7 @@ from .module import Module, Sequential
 from .optim import Adam
 from .optim.lr_scheduler import StepLR
 
-EXTRAS = ("matplotlib", "tqdm", "sklearn")  # import names of the `demo` extra's packages
+EXTRAS = ("matplotlib", "tqdm")  # import names of the `demo` extra's packages that it needs
 INSTALL_HINT = 'pip install -e ".[demo]"'
 
 
@@ -58,7 +58,7 @@ def missing_extras() -> list[str]:
         try:
             importlib.import_module(name)
         except ImportError:
-            missing.append("scikit-learn" if name == "sklearn" else name)
+            missing.append(name)
     return missing
 
 
@@ -70,7 +70,7 @@ def lecture_example() -> tuple[dict[str, float], Any]:
 
     Returns `(numbers, graph)`: numbers maps "f", "q", "df/dx", "df/dy",
     "df/dz" and "df/dq" to floats (q = x + y keeps its gradient through
-    `retain_grad`); graph is the `graphviz.Digraph` of the expression.
+    `retain_grad`); graph is the `viz.Digraph` of the expression.
 
     Examples
     --------
@@ -222,9 +222,11 @@ def network_graph(model: Module, x: ag.Tensor, y: ag.Tensor) -> Any:
     """The graph of the cross-entropy of `model` on a small batch, boxed by layer, after backward.
 
     Edges carry mean |grad| colours (`grad_flow`), so the drawing also shows
-    how much gradient reaches each layer.
+    how much gradient reaches each layer: the gradients of this batch alone
+    (those left over from training are cleared first).
     """
     model.train()
+    model.zero_grad()
     loss = F.cross_entropy(model(x), y)
     viz.trace_grads(loss)
     return viz.draw_graph(
@@ -252,7 +254,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def save_drawing(graph: Any, path: Path) -> Path:
-    """Write a graph as SVG; without Graphviz's `dot` program, write its DOT text instead."""
+    """Write a graph as SVG; with no renderer (dot, pygraphviz), write its DOT text instead."""
     try:
         return viz.save(graph, path)
     except RuntimeError as error:

@@ -4,8 +4,8 @@ A `Module` finds its parameters, buffers and sub-modules by watching
 attribute assignment (`self.weight = Parameter(...)`, `self.fc = Linear(...)`),
 the way PyTorch's does, so a model is an ordinary Python class and
 `state_dict()` keys come out with PyTorch's names (`0.weight`,
-`bn.running_mean`). Calling a module runs `forward` inside the module scope
-of `autograd_core.scope` (what `module_scope(self)` does), which tags every recorded op with the
+`bn.running_mean`). Calling a module runs `forward` inside its scope
+(`autograd_core.scope.enter_scope`), which tags every recorded op with the
 layer it belongs to (the graph viewer draws one box per layer from that).
 """
 
@@ -88,8 +88,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward() method")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # NOTE: `with module_scope(self): ...` written out, as the generator-based
-        # context manager costs several times more per call.
+        # NOTE: enter/exit by hand, not a generator-based context manager, which costs
+        # several times more per call.
         token = enter_scope(self)
         try:
             return self.forward(*args, **kwargs)

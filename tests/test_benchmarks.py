@@ -37,7 +37,7 @@ PEERS = [
 def _two_steps(workload: Workload, framework: str) -> list[np.ndarray]:
     variant = workload.variants[framework]
     if not variant.available():
-        pytest.skip(f"{framework} is not installed")
+        pytest.skip(f"{framework} is not installed (pip install -e '.[torch,bench]')")
     was_enabled = gc.isenabled()
     try:
         step = variant.setup(workload.test_size)

@@ -35,7 +35,6 @@ def _run_demo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_demo_writes_graphs_curve_and_accuracy(tmp_path):
     pytest.importorskip("matplotlib")
     pytest.importorskip("tqdm")
-    pytest.importorskip("sklearn")
     out = tmp_path / "results"
     result = _run_demo("--out", str(out), "--epochs", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -97,13 +96,30 @@ def test_demo_lecture_example_matches_hand_derivation():
     assert "q" in graph.source and "grad -4" in graph.source
 
 
-def test_demo_writes_dot_text_when_graphviz_is_missing(tmp_path, monkeypatch, capsys):
+def test_demo_writes_dot_text_when_no_renderer_is_installed(tmp_path, monkeypatch, capsys):
     import autograd_core as ag
     from autograd_core import viz
 
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot` program on PATH
+    monkeypatch.setattr(viz.render, "find_dot", lambda: None)  # no `dot` program on PATH
+    monkeypatch.setattr(viz.render, "load_pygraphviz", lambda: None)  # and no pygraphviz
     graph = viz.draw_graph(ag.tensor(2.0, requires_grad=True) * 3)
     written = demo.save_drawing(graph, tmp_path / "g.svg")
     assert written == tmp_path / "g.dot"
     assert written.read_text().startswith("digraph")
-    assert "Graphviz" in capsys.readouterr().out
+    assert "pip install pygraphviz" in capsys.readouterr().out
+
+
+def test_demo_network_graph_shows_the_gradients_of_one_clean_batch():
+    import autograd_core as ag
+    import nn.functional as F  # noqa: N812
+
+    ag.manual_seed(0)
+    model = demo.build_model()
+    x, y = ag.randn(2, 1, 8, 8), ag.tensor([3, 7])
+    F.cross_entropy(model(x), y).backward()  # a fresh batch's gradients, for reference
+    clean = {name: p.grad.numpy().copy() for name, p in model.named_parameters()}
+    for p in model.parameters():  # gradients left over from training, never zeroed
+        p.grad = p.grad * 0 + 1000.0
+    demo.network_graph(model, x, y)
+    for name, p in model.named_parameters():
+        assert abs(p.grad.numpy() - clean[name]).max() < 1e-5, name

@@ -6,10 +6,17 @@ sizes, and must either return the right answer (checked against numpy or PyTorch
 included) or raise TypeError/ValueError with a message that names the op or layer. An
 IndexError that is not also a ValueError, a ZeroDivisionError, or a raw numpy error without
 the op's name fails the test, as does any other exception.
+
+A refusal is correct only where the reference refuses too, or where `REFUSALS` lists it
+with its reason (a deliberate difference): refusing what numpy or PyTorch accept, unlisted,
+fails. The numpy half runs without PyTorch; only the layer, loss and optimizer comparisons
+need it. `test_fuzz_covers_every_registered_op` derives the fuzzed set from the registry,
+so a new op fails that test, by name, until a fuzz test covers it.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -21,8 +28,15 @@ from hypothesis.extra import numpy as hnp
 import autograd_core as ag
 import nn
 from autograd_core.dtypes import scalar_array
+from autograd_core.testing import SAMPLES, draw_call
 
-torch = pytest.importorskip("torch")
+try:
+    import torch
+except ImportError:
+    torch = None
+needs_torch = pytest.mark.skipif(
+    torch is None, reason="compares with PyTorch: pip install -e '.[torch]'"
+)
 
 DTYPES = ("float16", "float32", "float64", "int32", "int64", "uint8", "bool")
 FLOATS = ("float16", "float32", "float64")
@@ -34,6 +48,75 @@ TOLERANCE = {"float16": 2e-2, "float32": 2e-5, "float64": 1e-10}
 
 class RefusedError(Exception):
     """The call raised a clean TypeError/ValueError; carries it for further checks."""
+
+
+# Refusals where numpy or PyTorch accept the call: (op, pattern of our message) -> why.
+# numpy is the reference of the array ops; PyTorch's verdict is noted where it differs.
+_NO_AXES = r"axis -?\d+ is out of range for a 0-d tensor"
+_UNBATCHED = r"expected input of shape \(N, (C|\d+), H, W\), got \(\d+, \d+, \d+\)"
+REFUSALS: dict[tuple[str, str], str] = {
+    **{
+        (op, _NO_AXES): "axis 0/-1 of a 0-d tensor: numpy and PyTorch treat it as one axis of "
+        "length 1; the engine says a 0-d tensor has no axes (open: PyTorch's dim rule, issue 12)"
+        for op in (
+            "sum",
+            "max",
+            "min",
+            "logsumexp",
+            "softmax",
+            "log_softmax",
+            "argmax",
+            "argmin",
+            "squeeze",
+        )
+    },
+    ("abs", r"ufunc 'sign'.*BoolDType"): "abs of a bool tensor: PyTorch refuses it too",
+    ("neg", r"boolean negative"): "-x of a bool tensor: PyTorch refuses it too (use ~x)",
+    ("pad", r"pad_width. must be of integral type"): "an empty width list for a 0-d tensor: "
+    "nothing to pad, numpy returns the scalar; the engine reads [] as float widths (open)",
+    ("setitem", r"cannot store int\d+ values in a tensor of dtype (bool|uint8)"): "storing a "
+    "Python int into a bool or unsigned tensor: numpy and PyTorch cast; the engine refuses a "
+    "cast that could change the value (open: PyTorch casts)",
+    **{
+        (layer, r"(kernel_size|stride|dilation) must be positive"): "a zero kernel, stride or "
+        "dilation: PyTorch builds the layer and fails at the first forward; refused at once"
+        for layer in ("Conv2d", "ConvTranspose2d")
+    },
+    **{
+        (layer, _UNBATCHED): "an unbatched (C, H, W) input: PyTorch accepts it; the engine's "
+        "layers take (N, C, H, W) only (add a batch axis)"
+        for layer in ("Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d")
+    },
+    ("MSELoss", r"target shape .* must equal input shape"): "targets of another shape: PyTorch "
+    "broadcasts them with a warning (almost always a bug in the caller); refused",
+    **{
+        (name, r"learning rate must be positive, got 0\.0"): "lr=0: PyTorch accepts a learning "
+        "rate of 0 (a no-op step); refused as a mistake"
+        for name in ("SGD", "Adam", "AdamW")
+    },
+    **{
+        (
+            name,
+            r"expected input of shape .*got \((\d+, )*0(, \d+)*\)|more than 1 value per "
+            r"channel",
+        ): "an input with an empty axis: PyTorch returns an empty result; refused"
+        for name in ("BatchNorm1d", "BatchNorm2d")
+    },
+    ("Upsample", r"expected input of shape \(N, C, \*spatial\)"): "an input without batch "
+    "and channel axes: PyTorch refuses it too (the numpy reference here is shape-agnostic)",
+    ("Upsample", r"output size .* must be at least 1"): "an empty input: PyTorch refuses it too",
+}
+
+
+def assert_listed(error: BaseException, names, peer: str) -> None:
+    """A refusal of a call that `peer` (numpy or torch) accepted must be in REFUSALS."""
+    names = (names,) if isinstance(names, str) else names
+    message = str(error.__cause__ or error)
+    listed = [
+        reason for (op, pattern), reason in REFUSALS.items()
+        if op in names and re.search(pattern, message)
+    ]  # fmt: skip
+    assert listed, f"{names}: refused what {peer} accepts, and REFUSALS does not list it: {message}"
 
 
 def call(fn, names):
@@ -52,6 +135,16 @@ def call(fn, names):
         raise RefusedError(error) from error
 
 
+def verdict(fn):
+    """What `fn()` returns (a layer, an optimizer), or the exception it raised."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn()
+    except Exception as error:  # the reference's own verdict on bad input
+        return error
+
+
 def reference(fn):
     """numpy's answer, or the exception numpy raised."""
     try:
@@ -68,7 +161,9 @@ def check(ours_fn, ref_fn, names, tolerance=None):
     expected = reference(ref_fn)
     try:
         out = call(ours_fn, names)
-    except RefusedError:
+    except RefusedError as refusal:
+        if not isinstance(expected, Exception):
+            assert_listed(refusal, names, "numpy")
         return None
     assert not isinstance(expected, Exception), f"numpy refused ({expected!r}) but we returned"
     actual = np.asarray(out.data if isinstance(out, ag.Tensor) else out)
@@ -458,6 +553,7 @@ def geometry(draw):
     }
 
 
+@needs_torch
 @pytest.mark.parametrize("layer", ["Conv2d", "ConvTranspose2d"])
 @given(data=st.data())
 def test_fuzz_convolution_layers_match_torch(layer, data):
@@ -471,17 +567,23 @@ def test_fuzz_convolution_layers_match_torch(layer, data):
     if layer == "ConvTranspose2d":
         kwargs.pop("padding")
         kwargs["padding"] = max(g["padding"], 0) if data.draw(st.booleans()) else g["padding"]
+    theirs = verdict(lambda: getattr(torch.nn, layer)(in_channels, out_channels, **kwargs))
     try:
         ours = call(lambda: getattr(nn, layer)(in_channels, out_channels, **kwargs), layer)
-    except RefusedError:
+    except RefusedError as refusal:
+        if not isinstance(theirs, Exception):
+            assert_listed(refusal, layer, "torch")
         return
-    theirs = getattr(torch.nn, layer)(in_channels, out_channels, **kwargs).double()
+    assert not isinstance(theirs, Exception), f"torch refused ({theirs!r}) but we built it"
+    theirs = theirs.double()
     _copy_weights(ours, theirs)
     xt = ag.tensor(x, requires_grad=True)
     expected = reference(lambda: theirs(_torch(x)).detach().numpy())
     try:
         out = call(lambda: ours(xt), (layer, "conv"))
-    except RefusedError:
+    except RefusedError as refusal:
+        if not isinstance(expected, Exception):
+            assert_listed(refusal, (layer, "conv"), "torch")
         return
     assert not isinstance(expected, Exception), f"torch refused ({expected}) but we returned"
     assert out.shape == expected.shape
@@ -490,6 +592,7 @@ def test_fuzz_convolution_layers_match_torch(layer, data):
     assert xt.grad.shape == xt.shape
 
 
+@needs_torch
 @pytest.mark.parametrize("layer", ["MaxPool2d", "AvgPool2d"])
 @given(data=st.data())
 def test_fuzz_pooling_layers_match_torch(layer, data):
@@ -498,15 +601,21 @@ def test_fuzz_pooling_layers_match_torch(layer, data):
         g.pop("dilation")
     x = data.draw(arrays(dtypes=("float64",), finite=True, min_dims=3, max_dims=4, min_side=1,
                          max_side=5), label="x")  # fmt: skip
+    theirs = verdict(lambda: getattr(torch.nn, layer)(**g))
     try:
         ours = call(lambda: getattr(nn, layer)(**g), layer)
-    except RefusedError:
+    except RefusedError as refusal:
+        if not isinstance(theirs, Exception):
+            assert_listed(refusal, layer, "torch")
         return
-    expected = reference(lambda: getattr(torch.nn, layer)(**g)(_torch(x)).numpy())
+    assert not isinstance(theirs, Exception), f"torch refused ({theirs!r}) but we built it"
+    expected = reference(lambda: theirs(_torch(x)).numpy())
     xt = ag.tensor(x, requires_grad=True)
     try:
         out = call(lambda: ours(xt), (layer, "pool"))
-    except RefusedError:
+    except RefusedError as refusal:
+        if not isinstance(expected, Exception):
+            assert_listed(refusal, (layer, "pool"), "torch")
         return
     assert not isinstance(expected, Exception), f"torch refused ({expected}) but we returned"
     assert out.shape == expected.shape
@@ -522,6 +631,7 @@ def _nearest_upsample_by_2(a):
     return a
 
 
+@needs_torch
 @given(data=st.data())
 def test_fuzz_simple_layers(data):
     x = data.draw(arrays(dtypes=FLOATS, finite=True, max_dims=4, max_side=3), label="x")
@@ -563,6 +673,7 @@ LOSSES = {
 }
 
 
+@needs_torch
 @pytest.mark.parametrize("loss", LOSSES)
 @given(data=st.data())
 def test_fuzz_losses_match_torch(loss, data):
@@ -592,10 +703,13 @@ def test_fuzz_losses_match_torch(loss, data):
     expected = reference(lambda: getattr(torch.nn, loss)(reduction=reduction)(
         _torch(x), torch.tensor(t.copy())).numpy())  # fmt: skip
     xt = ag.tensor(x, requires_grad=True)
+    names = (loss, LOSSES[loss], "reduction")
     try:
-        module = call(lambda: getattr(nn, loss)(reduction=reduction), (loss, "reduction"))
-        out = call(lambda: module(xt, ag.Tensor(t)), (loss, LOSSES[loss]))
-    except RefusedError:
+        module = call(lambda: getattr(nn, loss)(reduction=reduction), names)
+        out = call(lambda: module(xt, ag.Tensor(t)), names)
+    except RefusedError as refusal:
+        if not isinstance(expected, Exception):
+            assert_listed(refusal, names, "torch")
         return
     assert not isinstance(expected, Exception), f"torch refused ({expected}) but we returned"
     assert out.shape == expected.shape
@@ -604,6 +718,7 @@ def test_fuzz_losses_match_torch(loss, data):
     assert np.isfinite(xt.grad.data).all()
 
 
+@needs_torch
 @pytest.mark.parametrize("optimizer", ["SGD", "Adam", "AdamW"])
 @given(data=st.data())
 def test_fuzz_optimizers_hyperparameters(optimizer, data):
@@ -616,12 +731,15 @@ def test_fuzz_optimizers_hyperparameters(optimizer, data):
         kwargs["betas"] = data.draw(st.sampled_from([(0.9, 0.999), (1.0, 0.9), (-0.1, 0.5)]))
     w = np.random.default_rng(0).standard_normal((3, 2))
     ours_param = nn.Parameter(w.copy())
+    theirs_param = torch.nn.Parameter(_torch(w))
+    theirs = verdict(lambda: getattr(torch.optim, optimizer)([theirs_param], **kwargs))
     try:
         opt = call(lambda: getattr(nn.optim, optimizer)([ours_param], **kwargs), optimizer)
-    except RefusedError:
+    except RefusedError as refusal:
+        if not isinstance(theirs, Exception):
+            assert_listed(refusal, optimizer, "torch")
         return
-    theirs_param = torch.nn.Parameter(_torch(w))
-    theirs = getattr(torch.optim, optimizer)([theirs_param], **kwargs)
+    assert not isinstance(theirs, Exception), f"torch refused ({theirs!r}) but we built it"
     for _ in range(3):
         opt.zero_grad()
         (ours_param * ours_param).sum().backward()
@@ -633,14 +751,79 @@ def test_fuzz_optimizers_hyperparameters(optimizer, data):
     assert ours_param._version >= 3
 
 
+# Registered primitives with no public function of their own, and the fuzz tests that reach
+# them through the layers built on them.
+FUZZED_THROUGH = {
+    "sliding_window": "test_fuzz_convolution_layers_match_torch, test_fuzz_pooling_layers_...",
+    "window_fold": "test_fuzz_convolution_layers_match_torch (ConvTranspose2d, conv backward)",
+    "window_max": "test_fuzz_pooling_layers_match_torch (MaxPool2d)",
+    "window_max_scatter": "test_fuzz_pooling_layers_match_torch (MaxPool2d backward)",
+    "scatter_add": "test_fuzz_getitem_and_setitem (the backward of integer-array indexing)",
+}
+FUZZED = {
+    *UNARY, *BINARY, *REDUCTIONS, "softmax", "log_softmax", "argmax", "argmin", "where",
+    "clip", "astype", "reshape", "transpose", "flatten", "squeeze", "expand_dims",
+    "broadcast_to", "concatenate", "stack", "pad", "getitem", "matmul",
+}  # fmt: skip
+
+
+# Every other registered op (nn's included: tests/conftest.py imports nn.testing) is fuzzed
+# automatically by the next test, from its sample strategy in the registry.
+AUTOMATIC = sorted(
+    (spec for name, spec in ag.REGISTRY.items() if name not in FUZZED | set(FUZZED_THROUGH)),
+    key=lambda spec: spec.name,
+)
+
+
+def _strided(array: np.ndarray, layout: str) -> np.ndarray:
+    """The same values in another memory layout: reversed strides, or Fortran order."""
+    if layout == "reversed" and array.ndim:
+        return np.ascontiguousarray(array[::-1])[::-1]
+    if layout == "transposed" and array.ndim > 1:
+        return np.ascontiguousarray(array.T).T
+    return array.copy()
+
+
+@pytest.mark.parametrize("spec", AUTOMATIC, ids=lambda spec: spec.name)
+@given(data=st.data())
+def test_fuzz_registered_op_on_any_memory_layout(spec, data):
+    """A valid call (the registry's sample strategy) gives the same value and gradients on
+    inputs with negative or Fortran strides, and read-only ones, as on fresh C-ordered copies
+    (test_ops checks the values themselves against numpy and central differences)."""
+    fn, arrays = draw_call(data.draw, spec)
+    layout = data.draw(st.sampled_from(["reversed", "transposed"]), label="layout")
+    plain = [ag.Tensor(a.copy(), requires_grad=True) for a in arrays]
+    moved = []
+    for a in arrays:
+        b = _strided(a, layout)
+        b.flags.writeable = False
+        moved.append(ag.Tensor(b, requires_grad=True))
+    expected, out = fn(*plain), fn(*moved)
+    assert out.shape == expected.shape, (out.shape, expected.shape)
+    np.testing.assert_allclose(np.asarray(out), np.asarray(expected), rtol=1e-12, atol=1e-12)
+    upstream = np.random.default_rng(0).standard_normal(out.shape)
+    expected.backward(upstream)
+    out.backward(upstream)
+    for p, m in zip(plain, moved):
+        assert (p.grad is None) == (m.grad is None), spec.name
+        if p.grad is not None:
+            np.testing.assert_allclose(np.asarray(m.grad), np.asarray(p.grad), 1e-12, 1e-12)
+
+
+def test_fuzz_covers_every_registered_op():
+    """Every op in the registry is fuzzed: by a test above, through a layer, or by the
+    automatic layout test from its sample strategy (which every registered op must have)."""
+    assert not set(FUZZED_THROUGH) & FUZZED
+    assert set(FUZZED_THROUGH) <= set(ag.REGISTRY), set(FUZZED_THROUGH) - set(ag.REGISTRY)
+    no_sample = [spec.name for spec in AUTOMATIC if spec.sample not in SAMPLES]
+    assert not no_sample, f"registered ops with no sample strategy to fuzz them: {no_sample}"
+    missing = set(ag.NON_DIFFERENTIABLE) - FUZZED
+    assert not missing, f"non-differentiable public ops that no fuzz test calls: {missing}"
+
+
 def test_fuzz_covers_every_public_function():
-    """Every function in `ag.__all__` that is an op is fuzzed above (a new op must be added)."""
-    fuzzed = {
-        *UNARY, *BINARY, *REDUCTIONS, "softmax", "log_softmax", "argmax", "argmin", "where",
-        "clip", "reshape", "transpose", "flatten", "squeeze", "expand_dims", "broadcast_to",
-        "concatenate", "stack", "pad", "matmul", "zeros", "ones", "full", "arange", "rand",
-        "randn", "tensor",
-    }  # fmt: skip
+    """Every function in `ag.__all__` that makes tensors is fuzzed above (a new one must be)."""
+    fuzzed = {*FUZZED, "zeros", "ones", "full", "arange", "rand", "randn", "tensor"}
     not_ops = {
         "functional", "viz", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad",
         "vjp", "gradcheck", "gradgradcheck", "numerical_grad", "register", "manual_seed",
@@ -653,3 +836,17 @@ def test_fuzz_covers_every_public_function():
         if callable(getattr(ag, name)) and not isinstance(getattr(ag, name), type)
     }  # fmt: skip
     assert public - fuzzed - not_ops == set()
+
+
+def test_a_refusal_where_numpy_accepts_fails_unless_listed():
+    """The suite can fail: a clean ValueError from an op numpy accepts is not "correct"."""
+    a = np.arange(6.0).reshape(2, 3)
+
+    def refusing_sum():
+        raise ValueError("sum: refused on purpose")
+
+    with pytest.raises(AssertionError, match="REFUSALS does not list it"):
+        check(refusing_sum, lambda: np.sum(a, axis=1), "sum")
+    with pytest.raises(AssertionError, match="numpy refused"):
+        check(lambda: ag.sum(ag.tensor(a), 1), lambda: np.sum(a, axis=5), "sum")
+    check(refusing_sum, lambda: np.sum(a, axis=5), "sum")  # both refuse: correct

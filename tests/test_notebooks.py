@@ -41,7 +41,6 @@ def test_notebook_is_committed_clean_and_seeded(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom(path, monkeypatch):
     pytest.importorskip("matplotlib")
-    pytest.importorskip("sklearn")
     pytest.importorskip("ipykernel")
     # The kernel is a child process: make it import this checkout (notebooks/ is its directory).
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))

@@ -205,7 +205,12 @@ class Abs(Function):
         return (grad * sign,)
 
 
-@register("clip", sample="clip", reference=lambda x, min, max: np.clip(x, min, max))
+def _clip_reference(x: np.ndarray, min: Any, max: Any) -> np.ndarray:
+    # numpy < 2.1 refuses np.clip(x, None, None); the op returns x unchanged then.
+    return x if min is None and max is None else np.clip(x, min, max)
+
+
+@register("clip", sample="clip", reference=_clip_reference)
 class Clip(Function):
     """out = min(max(x, min), max);   dL/dx = grad where min <= x <= max, else 0"""
 
@@ -227,37 +232,35 @@ class Clip(Function):
         return (grad * inside,)
 
 
-def _tie_shares(x: np.ndarray, y: np.ndarray, x_wins: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Shares of the upstream gradient for maximum/minimum; ties split it equally."""
-    # NOTE: a tie gives each side half, so the shares always sum to the upstream grad.
-    share_x = np.where(x == y, 0.5, x_wins).astype(np.result_type(x, y))
-    return share_x, 1 - share_x
+class _Extremum(Function):
+    """maximum and minimum: the winning input gets grad, a tie splits it in half."""
+
+    x_wins: Any  # np.greater or np.less, x against y
+    pick: Any  # np.maximum or np.minimum
+
+    def forward(ctx, x, y):
+        # NOTE: a tie gives each side half, so the shares always sum to the upstream grad.
+        share_x = np.where(x == y, 0.5, ctx.x_wins(x, y)).astype(np.result_type(x, y))
+        ctx.save_for_backward(share_x, 1 - share_x)
+        return ctx.pick(x, y)
+
+    def backward(ctx, grad):
+        share_x, share_y = ctx.saved_tensors
+        return grad * share_x, grad * share_y
 
 
 @register("maximum", sample="binary", domains=("distinct", "distinct"), reference=np.maximum)
-class Maximum(Function):
+class Maximum(_Extremum):
     """out = max(x, y) elementwise;   the larger input gets grad, a tie splits it in half"""
 
-    def forward(ctx, x, y):
-        ctx.save_for_backward(*_tie_shares(x, y, x > y))
-        return np.maximum(x, y)
-
-    def backward(ctx, grad):
-        share_x, share_y = ctx.saved_tensors
-        return grad * share_x, grad * share_y
+    x_wins, pick = staticmethod(np.greater), staticmethod(np.maximum)
 
 
 @register("minimum", sample="binary", domains=("distinct", "distinct"), reference=np.minimum)
-class Minimum(Function):
+class Minimum(_Extremum):
     """out = min(x, y) elementwise;   the smaller input gets grad, a tie splits it in half"""
 
-    def forward(ctx, x, y):
-        ctx.save_for_backward(*_tie_shares(x, y, x < y))
-        return np.minimum(x, y)
-
-    def backward(ctx, grad):
-        share_x, share_y = ctx.saved_tensors
-        return grad * share_x, grad * share_y
+    x_wins, pick = staticmethod(np.less), staticmethod(np.minimum)
 
 
 @register("where", sample="where", reference=lambda x, y, condition: np.where(condition, x, y))

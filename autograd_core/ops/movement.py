@@ -19,7 +19,7 @@ from ..tensor import Tensor
 from .axes import normalize_axes, normalize_axis
 
 
-@register("reshape", sample="reshape", reference=np.reshape)
+@register("reshape", sample="reshape", reference=lambda x, shape: np.reshape(x, shape))
 class Reshape(Function):
     """out = x with a new shape of the same size;   dL/dx = grad reshaped back"""
 
@@ -30,17 +30,44 @@ class Reshape(Function):
         shape = _resolved_shape(shape, x)
         if type(x) is not np.ndarray:  # a numpy scalar
             return x.reshape(shape)
-        try:
-            return np.reshape(x, shape, copy=False)  # a view whenever the strides allow one
-        except ValueError:
+        view = reshaped_view(x, shape)
+        if view is None:
             # NOTE: the copy ("im2col" in convolution) goes into a reused workspace: a fresh
             # multi-megabyte array each step costs more in page faults than the copy itself.
             out = workspace.empty(shape, x.dtype)
             out.reshape(x.shape)[...] = x  # a view of the contiguous workspace, in x's order
             return out
+        return view
 
     def backward(ctx, grad):
         return (reshape(grad, ctx.input_shape),)
+
+
+# numpy >= 2.1 says "a view or an error" with reshape(copy=False); before, setting .shape
+# on a view does the same (it refuses to copy).
+_RESHAPE_HAS_COPY = np.lib.NumpyVersion(np.__version__) >= "2.1.0"
+
+
+def reshaped_view(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """`x` in `shape` without copying, or None when its strides do not allow a view.
+
+    Examples
+    --------
+    >>> x = np.arange(6.0).reshape(2, 3)
+    >>> np.shares_memory(reshaped_view(x, (3, 2)), x), reshaped_view(x.T, (6,))
+    (True, None)
+    """
+    if _RESHAPE_HAS_COPY:
+        try:
+            return np.reshape(x, shape, copy=False)
+        except ValueError:
+            return None
+    view = x.view()
+    try:
+        view.shape = shape
+    except AttributeError:
+        return None
+    return view
 
 
 def _resolved_shape(shape: tuple[Any, ...], x: np.ndarray) -> tuple[int, ...]:

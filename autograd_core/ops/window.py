@@ -119,11 +119,8 @@ class WindowFold(Function):
         out.fill(0)
         # NOTE: one strided slice addition per kernel offset (KH*KW of them), never a loop
         # over pixels; window (i, j) of every output position lands on rows i*dh + sh*oh.
-        for i in range(kh):
-            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-            for j in range(kw):
-                columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                out[..., rows, columns] += x[..., i, j, :, :]
+        for i, j, rows, columns in _offsets((kh, kw), stride, dilation, (oh, ow)):
+            out[..., rows, columns] += x[..., i, j, :, :]
         return out
 
     def backward(ctx, grad):

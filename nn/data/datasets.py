@@ -1,12 +1,15 @@
-"""Datasets that need no download: scikit-learn's 8x8 digits and tiny 3x3 stroke patterns.
+"""Datasets that need no download: the 8x8 handwritten digits and tiny 3x3 stroke patterns.
 
-`load_digits` uses the copy of the UCI digits bundled with scikit-learn
-(an optional extra: `pip install scikit-learn`). `pixel_patterns` makes
+`load_digits` reads `digits.npz`, shipped inside this package (the UCI
+digits as scikit-learn distributes them; source and licence in
+`DIGITS_LICENSE.txt` beside it), so it needs only numpy. `pixel_patterns` makes
 3x3 images of strokes for "the world's smallest neural network": nine
 inputs, three classes, learnable by a single linear layer.
 """
 
 from __future__ import annotations
+
+from importlib import resources
 
 import numpy as np
 
@@ -28,17 +31,13 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> tuple[Tensor, Tens
     >>> x_train.shape, x_test.shape, y_train.dtype
     ((1438, 1, 8, 8), (359, 1, 8, 8), dtype('int64'))
     """
-    try:
-        from sklearn.datasets import load_digits as sklearn_digits
-    except ImportError:
-        raise ImportError(
-            "load_digits needs scikit-learn, which ships the digits data: pip install scikit-learn"
-        ) from None
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"load_digits: test_fraction must be in (0, 1), got {test_fraction}")
-    digits = sklearn_digits()
-    images = (digits.images / 16.0).astype(np.float32)[:, None]  # (N, 8, 8) -> (N, 1, 8, 8)
-    labels = digits.target.astype(np.int64)
+    with resources.files(__package__).joinpath("digits.npz").open("rb") as file:
+        digits = np.load(file, allow_pickle=False)
+        raw_images, raw_labels = digits["images"], digits["labels"]  # uint8: 0..16 and 0..9
+    images = (raw_images / 16.0).astype(np.float32)[:, None]  # (N, 8, 8) -> (N, 1, 8, 8)
+    labels = raw_labels.astype(np.int64)
     order = np.random.default_rng(seed).permutation(len(labels))
     n_test = round(len(labels) * test_fraction)
     test, train = order[:n_test], order[n_test:]

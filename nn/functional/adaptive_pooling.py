@@ -29,10 +29,7 @@ from autograd_core import Tensor
 from autograd_core.function import register
 
 from .. import functional as F  # noqa: N812 (looked up at call time, so nn.onnx sees the call)
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else ag.tensor(x)
+from ._convert import as_tensor
 
 
 def bin_edges(size: int, bins: int) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +112,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     tensor([[2., 3.],
             [5., 6.]])
     """
-    x, added = _as_batched(_as_tensor(input), 2, "adaptive_avg_pool2d")
+    x, added = _as_batched(as_tensor(input), 2, "adaptive_avg_pool2d")
     _check_nonempty(x, "adaptive_avg_pool2d")
     height, width = x.shape[2:]
     oh, ow = _output_size(output_size, (height, width), "adaptive_avg_pool2d")
@@ -149,7 +146,7 @@ def adaptive_max_pool2d(
     tensor([[4., 5.],
             [7., 8.]])
     """
-    x, added = _as_batched(_as_tensor(input), 2, "adaptive_max_pool2d")
+    x, added = _as_batched(as_tensor(input), 2, "adaptive_max_pool2d")
     _check_nonempty(x, "adaptive_max_pool2d")
     height, width = x.shape[2:]
     oh, ow = _output_size(output_size, (height, width), "adaptive_max_pool2d")
@@ -204,7 +201,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     >>> adaptive_avg_pool1d(ag.arange(4.0).reshape(1, 1, 4), 3)  # bins [0, 2), [1, 3), [2, 4)
     tensor([[[0.5, 1.5, 2.5]]])
     """
-    x = _as_2d(_as_tensor(input), "adaptive_avg_pool1d")
+    x = _as_2d(as_tensor(input), "adaptive_avg_pool1d")
     out = F.adaptive_avg_pool2d(x, (1, _length(output_size, "adaptive_avg_pool1d")))
     return out.reshape(*out.shape[:-2], out.shape[-1])
 
@@ -222,7 +219,7 @@ def adaptive_max_pool1d(
     >>> adaptive_max_pool1d(ag.tensor([[[3.0, 1.0, 4.0, 1.0, 5.0]]]), 2)
     tensor([[[4., 5.]]])
     """
-    x = _as_2d(_as_tensor(input), "adaptive_max_pool1d")
+    x = _as_2d(as_tensor(input), "adaptive_max_pool1d")
     length = _length(output_size, "adaptive_max_pool1d")
     out = F.adaptive_max_pool2d(x, (1, length), return_indices=return_indices)
     if return_indices:

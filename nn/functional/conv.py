@@ -16,11 +16,9 @@ import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.ops.window import pair, sliding_window, window_fold
 
+from ._convert import as_tensor
+
 Padding = tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else ag.tensor(x)
 
 
 def check_input(x: Tensor, op: str, channels: int | None = None) -> None:
@@ -141,7 +139,7 @@ def conv2d(
             [2., 4., 4., 2.],
             [1., 2., 2., 1.]])
     """
-    x, weight = _as_tensor(input), _as_tensor(weight)
+    x, weight = as_tensor(input), as_tensor(weight)
     check_input(x, "conv2d")
     check_weight(weight, groups, "(out_channels, in_channels/groups, KH, KW)", "conv2d")
     n, channels, height, width = x.shape
@@ -201,7 +199,7 @@ def conv_transpose2d(
             [2., 4., 2.],
             [1., 2., 1.]])
     """
-    x, weight = _as_tensor(input), _as_tensor(weight)
+    x, weight = as_tensor(input), as_tensor(weight)
     check_input(x, "conv_transpose2d")
     check_weight(weight, groups, "(in_channels, out_channels/groups, KH, KW)", "conv_transpose2d")
     n, channels, height, width = x.shape

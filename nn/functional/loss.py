@@ -17,6 +17,8 @@ import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.function import register
 
+from ._convert import as_tensor
+
 _REDUCTIONS = ("mean", "sum", "none")
 _LOG_FLOOR = -100.0  # PyTorch's BCE clamps log(p) here so that p = 0 gives a finite loss
 
@@ -32,10 +34,6 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "sum":
         return ag.sum(loss)
     return loss
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else ag.tensor(x)
 
 
 def _check_same_shape(input: Tensor, target: Tensor, op: str) -> None:
@@ -82,7 +80,7 @@ def nll_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     tensor(2.5)
     """
     _check_reduction(reduction, "nll_loss")
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if input.ndim < 1:
         raise ValueError(f"nll_loss: input must have shape (C,) or (N, C, ...), got {input.shape}")
     return _pick(input, _class_indices(input, target, "nll_loss"), reduction)
@@ -117,7 +115,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     0.6931
     """
     _check_reduction(reduction, "cross_entropy")
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if input.ndim < 1:
         raise ValueError(
             f"cross_entropy: input must have shape (C,) or (N, C, ...), got {input.shape}"
@@ -136,7 +134,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     tensor(2.)
     """
     _check_reduction(reduction, "mse_loss")
-    input, target = _as_tensor(input), _as_tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     _check_same_shape(input, target, "mse_loss")
     difference = input - target
     return _reduce(difference * difference, reduction)
@@ -156,7 +154,7 @@ def binary_cross_entropy(input: Tensor, target: Any, reduction: str = "mean") ->
     0.6931
     """
     _check_reduction(reduction, "binary_cross_entropy")
-    input, target = _as_tensor(input), _as_tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     _check_same_shape(input, target, "binary_cross_entropy")
     p = input.data
     if p.size and (np.min(p) < 0 or np.max(p) > 1 or np.isnan(p).any()):
@@ -190,7 +188,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str 
     100.0
     """
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
-    input, target = _as_tensor(input), _as_tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")
     # NOTE: ag.maximum splits a tie equally, so at x = 0 the pieces' slopes add up to
     # sigmoid(0) = 1/2 (relu would give 0 there, and abs gives 0 too).
@@ -222,7 +220,7 @@ def multi_margin_loss(
     _check_reduction(reduction, "multi_margin_loss")
     if p not in (1, 2):
         raise ValueError(f"multi_margin_loss: only p == 1 and p == 2 are supported, got {p!r}")
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if input.ndim not in (1, 2):
         raise ValueError(
             f"multi_margin_loss: input must have shape (N, C) or (C,), got {tuple(input.shape)}"
@@ -238,7 +236,7 @@ def multi_margin_loss(
         hinge = hinge * hinge
     loss = (hinge * (1 - one_hot)).sum(1) / classes  # (N,)
     if weight is not None:
-        weight = _as_tensor(weight)
+        weight = as_tensor(weight)
         if tuple(weight.shape) != (classes,):
             raise ValueError(
                 f"multi_margin_loss: weight must have shape ({classes},) for input of shape "

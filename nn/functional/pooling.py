@@ -28,11 +28,8 @@ import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.ops.window import pair, sliding_window, window_max
 
+from ._convert import as_tensor
 from .conv import check_input, pad_spatial, positive_pair
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else ag.tensor(x)
 
 
 def pool_output_size(
@@ -129,7 +126,7 @@ def max_pool2d(
     tensor([[ 5.,  7.],
             [13., 15.]])
     """
-    x = _as_tensor(input)
+    x = as_tensor(input)
     kernel, stride, dilation, padding, (oh, ow), pads = _geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d"
     )
@@ -171,7 +168,7 @@ def avg_pool2d(
     tensor([[ 2.5,  4.5],
             [10.5, 12.5]])
     """
-    x = _as_tensor(input)
+    x = as_tensor(input)
     kernel, stride, dilation, padding, (oh, ow), pads = _geometry(
         x, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d"
     )
@@ -216,7 +213,7 @@ def max_unpool2d(
     tensor([[0., 0.],
             [4., 0.]])
     """
-    x = _as_tensor(input)
+    x = as_tensor(input)
     check_input(x, "max_unpool2d")
     index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
     if index.shape != tuple(x.shape) or index.dtype.kind not in "iu":

@@ -1,4 +1,5 @@
-"""Learning-rate schedules: `StepLR` (decay every few epochs) and `ReduceLROnPlateau`.
+"""Learning-rate schedules: `StepLR` (decay every few epochs) and `ReduceLROnPlateau`,
+on the shared base `LRScheduler`.
 
 Both change `group["lr"]` of the optimizer's param groups, as PyTorch's do;
 call `step()` once per epoch (`ReduceLROnPlateau.step(metric)` with the
@@ -18,7 +19,30 @@ def _check_optimizer(optimizer: Any, name: str) -> None:
         raise TypeError(f"{name}: expected an Optimizer, got {type(optimizer).__name__}")
 
 
-class StepLR:
+class LRScheduler:
+    """What every schedule shares: the last learning rates and a state_dict without the optimizer.
+
+    Subclasses set `self.optimizer`, `self.last_epoch` and `self._last_lr` and define `step`.
+    """
+
+    optimizer: Optimizer
+    last_epoch: int
+    _last_lr: list[float]
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rate of each group after the last `step`."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything but the optimizer."""
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what `state_dict` returned."""
+        self.__dict__.update({k: v for k, v in state_dict.items() if k != "optimizer"})
+
+
+class StepLR(LRScheduler):
     """lr = initial_lr * gamma ** (epoch // step_size).
 
     Examples
@@ -52,20 +76,8 @@ class StepLR:
             group["lr"] = base * factor
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
-    def get_last_lr(self) -> list[float]:
-        """The learning rate of each group after the last `step`."""
-        return list(self._last_lr)
 
-    def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer."""
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what `state_dict` returned."""
-        self.__dict__.update({k: v for k, v in state_dict.items() if k != "optimizer"})
-
-
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(LRScheduler):
     """Multiply lr by `factor` when the metric has not improved for `patience` epochs.
 
     "Improved" means below best * (1 - threshold) in mode "min" with
@@ -154,15 +166,3 @@ class ReduceLROnPlateau:
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rate of each group after the last `step`."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer."""
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what `state_dict` returned."""
-        self.__dict__.update({k: v for k, v in state_dict.items() if k != "optimizer"})

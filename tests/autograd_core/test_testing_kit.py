@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 import autograd_core as ag
 from autograd_core import testing
-from autograd_core.function import REGISTRY
 from autograd_core.testing import check_op, conv_geometries, tensors
 
 # ------------------------------------------------------------ users' ops
@@ -219,20 +218,3 @@ def test_check_op_takes_fixed_shapes_or_a_strategy_of_shapes():
 def test_check_op_uses_domains():
     check_op(ag.log, domains=("positive",), max_examples=10)  # log needs x > 0
     check_op(ag.maximum, domains=("distinct", "distinct"), twice=True, max_examples=10)
-
-
-# ---------------------------------------------------- second derivatives of every op
-
-# Ops whose backward cannot be differentiated again, with the reason; none today. relu, abs,
-# clip, max, min, maximum and minimum have zero second derivatives almost everywhere, and
-# the second-derivative test checks exactly that away from their kinks and ties.
-NOT_TWICE_DIFFERENTIABLE: dict[str, str] = {}
-
-
-def test_every_registered_op_is_checked_for_second_derivatives():
-    unflagged = {name for name, spec in REGISTRY.items() if not spec.twice_differentiable} - set(
-        NOT_TWICE_DIFFERENTIABLE
-    )
-    assert not unflagged, f"ops skipped by the gradgrad test without a reason: {unflagged}"
-    for name in ("relu", "abs", "clip", "max", "min", "maximum", "minimum"):
-        assert REGISTRY[name].twice_differentiable, name

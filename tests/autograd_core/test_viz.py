@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -289,14 +293,46 @@ def small_graph():
     return viz.draw_graph(lecture()[-1])
 
 
-def test_draw_graph_svg_parses_as_xml_and_shows_inline():
+@pytest.fixture(params=["dot", "pygraphviz"])
+def renderer(request, monkeypatch):
+    """Each renderer in turn: the `dot` program (only where it is installed) or pygraphviz alone."""
+    if request.param == "dot":
+        if viz.render.find_dot() is None:
+            pytest.skip("Graphviz's dot program is not on PATH: `apt-get install graphviz`")
+    else:
+        pytest.importorskip("pygraphviz", reason="the embedded renderer: pip install pygraphviz")
+        monkeypatch.setattr(viz.render, "find_dot", lambda: None)
+    assert viz.render.renderer() == request.param
+    return request.param
+
+
+def no_renderer(monkeypatch):
+    monkeypatch.setattr(viz.render, "find_dot", lambda: None)
+    monkeypatch.setattr(viz.render, "load_pygraphviz", lambda: None)
+
+
+def svg_structure(svg: bytes) -> tuple[list[str], list[str]]:
+    """The node and edge titles of an SVG drawing, as Graphviz writes them."""
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(svg)
+    titles = {}
+    for kind in ("node", "edge"):
+        groups = root.findall(f".//svg:g[@class='{kind}']", ns)
+        titles[kind] = sorted(g.find("svg:title", ns).text for g in groups)
+    return titles["node"], titles["edge"]
+
+
+def test_draw_graph_svg_parses_as_xml_and_shows_inline(renderer):
     graph = small_graph()
     root = ET.fromstring(graph.pipe(format="svg"))
     assert root.tag.endswith("svg")
-    assert "image/svg+xml" in graph._repr_mimebundle_()
+    bundle = graph._repr_mimebundle_()
+    assert ET.fromstring(bundle["image/svg+xml"]).tag.endswith("svg")
+    nodes, edges = svg_structure(graph.pipe("svg"))
+    assert len(nodes) == 7 and "n0->n2" in edges  # x, y, q, z, f and the two ops
 
 
-def test_save_writes_svg_png_and_dot(tmp_path):
+def test_save_writes_svg_png_and_dot(tmp_path, renderer):
     graph = small_graph()
     ET.parse(viz.save(graph, tmp_path / "g.svg"))
     assert (tmp_path / "g.png").exists() is False
@@ -307,12 +343,65 @@ def test_save_writes_svg_png_and_dot(tmp_path):
         viz.save(graph, tmp_path / "g.jpeg")
 
 
-def test_save_without_graphviz_program_names_how_to_install(tmp_path, monkeypatch):
+def test_dot_program_and_pygraphviz_draw_the_same_svg(monkeypatch):
+    if viz.render.find_dot() is None:
+        pytest.skip("Graphviz's dot program is not on PATH: `apt-get install graphviz`")
+    pytest.importorskip("pygraphviz", reason="the embedded renderer: pip install pygraphviz")
+    model = nn.Sequential(nn.Linear(3, 2), nn.ReLU())
+    loss = model(ag.randn(2, 3)).sum()
+    viz.trace_grads(loss)
+    graph = viz.draw_graph(loss, model=model, grad_flow=True)
+    with_dot = svg_structure(graph.pipe("svg"))
+    monkeypatch.setattr(viz.render, "find_dot", lambda: None)
+    assert svg_structure(graph.pipe("svg")) == with_dot
+
+
+def test_render_uses_the_dot_program_when_it_is_on_path(monkeypatch):
+    calls = []
+
+    def fake_run(args, **kwargs):
+        calls.append(args)
+        return subprocess.CompletedProcess(args, 0, stdout=b"<svg/>", stderr=b"")
+
+    monkeypatch.setattr(viz.render, "find_dot", lambda: "/opt/graphviz/bin/dot")
+    monkeypatch.setattr(viz.render.subprocess, "run", fake_run)
+    assert viz.render.renderer() == "dot"
+    assert small_graph().pipe("svg") == b"<svg/>"
+    assert calls == [["/opt/graphviz/bin/dot", "-Tsvg"]]
+
+
+def test_save_without_any_renderer_names_how_to_install(tmp_path, monkeypatch):
     graph = small_graph()
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    with pytest.raises(RuntimeError, match=r"apt-get install graphviz.*brew install graphviz"):
+    no_renderer(monkeypatch)
+    assert viz.render.renderer() is None
+    with pytest.raises(RuntimeError, match=r"pip install pygraphviz.*apt-get install graphviz"):
         viz.save(graph, tmp_path / "g.svg")
     assert not (tmp_path / "g.svg").exists()
     assert viz.save(graph, tmp_path / "g.dot").read_text() == graph.source
+    shown = graph._repr_mimebundle_()
+    assert "image/svg+xml" not in shown and "pip install pygraphviz" in shown["text/plain"]
+
+
+def test_draw_graph_source_needs_neither_graphviz_nor_pygraphviz():
+    code = (
+        "import sys; sys.modules['graphviz'] = sys.modules['pygraphviz'] = None\n"
+        "import autograd_core as ag\n"
+        "from autograd_core import viz\n"
+        "x = ag.tensor(2.0, requires_grad=True, name='x')\n"
+        "print(viz.draw_graph(x * 3).source.splitlines()[0])\n"
+        "try:\n"
+        "    viz.save(viz.draw_graph(x * 3), 'unused.svg')\n"
+        "except RuntimeError as error:\n"
+        "    print('refused' if 'pip install pygraphviz' in str(error) else error)\n"
+    )
+    env = dict(os.environ, PATH="", PYTHONPATH=str(Path(__file__).parents[2]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["digraph", "autograd_graph", "{", "refused"]
+
+
+def test_quote_escapes_what_dot_needs():
+    assert viz.dot.quote("node") == '"node"'
+    assert viz.dot.quote('a "b"\\') == '"a \\"b\\"\\\\"'
+    assert viz.dot.quote("1.5") == "1.5" and viz.dot.quote("-2") == "-2"
+    assert viz.dot.quote("#ff0000") == '"#ff0000"'

@@ -1,8 +1,10 @@
 """The workspace pool: a kept array is handed out again only when nothing refers to it."""
 
 import numpy as np
+import pytest
 
 import autograd_core as ag
+import nn
 from autograd_core import workspace
 
 SHAPE = (512, 1024)  # 2 MiB of float32: above workspace.MIN_BYTES
@@ -55,3 +57,39 @@ def test_matmul_results_stay_correct_while_earlier_ones_are_alive():
     kept = [ag.tensor(a * (i + 1)) @ ag.tensor(b) for i in range(5)]
     for i, out in enumerate(kept):
         np.testing.assert_allclose(out.data, (a * (i + 1)) @ b, rtol=1e-5, atol=1e-4)
+
+
+def test_workspace_stays_within_its_byte_budget_forgetting_least_recent_shapes():
+    workspace.release_all()
+    budget = workspace.max_bytes()
+    try:
+        workspace.set_max_bytes(5 << 20)  # room for two of the 2 MiB arrays below
+        shapes = [(512, 1024 + k) for k in range(4)]  # four shapes of about 2 MiB each
+        first = workspace.empty(shapes[0], np.float32)
+        address = first.__array_interface__["data"][0]
+        del first
+        workspace.empty(shapes[1], np.float32)
+        reused = workspace.empty(shapes[0], np.float32)  # shape 0 is now the most recent
+        assert reused.__array_interface__["data"][0] == address
+        del reused
+        kept = lambda: {shape for shape, _ in workspace._pool}  # noqa: E731
+        workspace.empty(shapes[2], np.float32)
+        assert kept() == {shapes[0], shapes[2]}  # shape 1 was the least recently used
+        workspace.empty(shapes[3], np.float32)
+        assert kept() == {shapes[2], shapes[3]}
+        assert workspace.kept_bytes() <= 5 << 20
+        workspace.set_max_bytes(0)  # the pool off: nothing kept, arrays still correct
+        assert workspace.kept_bytes() == 0
+        assert workspace.empty(SHAPE, np.float32).shape == SHAPE and not workspace._pool
+    finally:
+        workspace.set_max_bytes(budget)
+    with pytest.raises(ValueError, match="byte count"):
+        workspace.set_max_bytes(-1)
+
+
+def test_conv2d_training_steps_keep_a_bounded_pool_at_many_batch_sizes():
+    workspace.release_all()
+    conv = nn.Conv2d(8, 16, 3, padding=1)
+    for batch in (2, 4, 6, 8, 10, 12, 14, 16):
+        conv(ag.randn(batch, 8, 28, 28)).sum().backward()
+        assert workspace.kept_bytes() <= workspace.max_bytes()

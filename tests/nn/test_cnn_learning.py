@@ -13,7 +13,6 @@ import nn.functional as F  # noqa: N812
 
 @pytest.mark.slow
 def test_cnn_learns_digits_to_97_percent_test_accuracy():
-    pytest.importorskip("sklearn")
     ag.manual_seed(0)
     x_train, y_train, x_test, y_test = nn.data.load_digits()
     model = nn.Sequential(

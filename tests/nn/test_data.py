@@ -100,7 +100,6 @@ def test_base_dataset_requires_getitem():
 
 
 def test_load_digits_shapes_range_and_fixed_split():
-    pytest.importorskip("sklearn")
     x_train, y_train, x_test, y_test = load_digits()
     assert x_train.shape == (1438, 1, 8, 8) and x_test.shape == (359, 1, 8, 8)
     assert x_train.dtype == np.float32 and y_train.dtype == np.int64
@@ -108,17 +107,26 @@ def test_load_digits_shapes_range_and_fixed_split():
     assert set(np.unique(y_test.data)) == set(range(10))
     again = load_digits()
     np.testing.assert_array_equal(again[3].data, y_test.data)
-    from sklearn.datasets import load_digits as sk_digits
-
-    total = np.sort(np.concatenate([x_train.data, x_test.data]).reshape(-1, 64) * 16, axis=0)
-    np.testing.assert_allclose(total, np.sort(sk_digits().data, axis=0))
+    with pytest.raises(ValueError, match="test_fraction"):
+        load_digits(test_fraction=1.0)
 
 
-def test_load_digits_without_sklearn_names_the_install_command(monkeypatch):
-    monkeypatch.setitem(sys.modules, "sklearn", None)
+def test_load_digits_needs_only_numpy(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # `import sklearn` now raises ImportError
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
-    with pytest.raises(ImportError, match="pip install scikit-learn"):
-        load_digits()
+    x_train, _, _, _ = load_digits()
+    assert x_train.shape == (1438, 1, 8, 8)
+
+
+def test_shipped_digits_equal_scikit_learns_copy():
+    datasets = pytest.importorskip("sklearn.datasets")
+    x_train, y_train, x_test, y_test = load_digits(seed=0)
+    reference = datasets.load_digits()
+    order = np.random.default_rng(0).permutation(len(reference.target))
+    images = np.concatenate([x_test.numpy(), x_train.numpy()])[:, 0] * 16
+    labels = np.concatenate([y_test.numpy(), y_train.numpy()])
+    np.testing.assert_array_equal(images, reference.images[order])
+    np.testing.assert_array_equal(labels, reference.target[order])
 
 
 def test_pixel_patterns_are_the_documented_strokes():

@@ -34,7 +34,6 @@ def test_linear_softmax_learns_pixel_patterns_perfectly():
 
 @pytest.mark.slow
 def test_mlp_learns_digits():
-    pytest.importorskip("sklearn")
     ag.manual_seed(0)
     x_train, y_train, x_test, y_test = load_digits()
     model = nn.Sequential(

@@ -1,0 +1,78 @@
+"""The walk behind a tensor: every value (a box) and op (an ellipse) in topological order.
+
+Builds on `Tensor.grad_fn` and the `Function` nodes' `.inputs`. An op's node
+does not refer to the tensor it made (that would be a reference cycle), but
+every tensor in the graph other than the root is some node's input, so all
+values are known.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..tensor import Tensor
+
+if TYPE_CHECKING:
+    from ..function import Function
+
+
+class Value:
+    """One tensor value drawn as a box (an op's output may appear as several Tensor objects)."""
+
+    __slots__ = ("consumers", "id", "producer", "tensors")
+
+    def __init__(self, node_id: str, tensor: Tensor, producer: Function | None) -> None:
+        self.id = node_id
+        self.tensors = [tensor]
+        self.producer = producer
+        self.consumers: list[Function] = []
+
+
+class Graph:
+    """Values and ops in topological order (inputs first), ids from a counter."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, int], Value] = {}
+        self.ops: dict[int, tuple[str, Function, list[Value], Value]] = {}
+        self.count = 0
+
+    def next_id(self) -> str:
+        self.count += 1
+        return f"n{self.count - 1}"
+
+
+def value_key(tensor: Tensor) -> tuple[str, int]:
+    node = tensor.grad_fn
+    return ("out", id(node)) if node is not None else ("leaf", id(tensor))
+
+
+def walk(root: Tensor) -> Graph:
+    """Post-order depth-first walk with an explicit stack (graphs can be a million ops deep)."""
+    graph = Graph()
+    started: set[tuple[str, int]] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        tensor, inputs_done = stack.pop()
+        key = value_key(tensor)
+        node = tensor.grad_fn
+        if inputs_done:  # every input has its box: now the op and the value it made
+            op_id = graph.next_id()
+            inputs = [graph.values[value_key(x)] for x in node.inputs]
+            for value in inputs:
+                value.consumers.append(node)
+            out = Value(graph.next_id(), tensor, node)
+            graph.values[key] = out
+            graph.ops[id(node)] = (op_id, node, inputs, out)
+            continue
+        if key in started:
+            value = graph.values.get(key)
+            if value is not None and all(t is not tensor for t in value.tensors):
+                value.tensors.append(tensor)  # another Tensor object for the same op output
+            continue
+        started.add(key)
+        if node is None:
+            graph.values[key] = Value(graph.next_id(), tensor, None)
+            continue
+        stack.append((tensor, True))
+        stack.extend((x, False) for x in reversed(node.inputs))
+    return graph
