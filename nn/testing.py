@@ -19,7 +19,7 @@ from autograd_core.testing import Draw, Sample, distinct_arrays, domain_array, s
 
 
 def _adaptive_input(draw: Draw, spec: OpSpec, spatial: tuple[int, ...]) -> np.ndarray:
-    lead = (draw(st.integers(1, 2), label="N"), draw(st.integers(1, 2), label="C"))
+    lead: tuple[int, ...] = (draw(st.integers(1, 2), label="N"), draw(st.integers(1, 2), label="C"))
     if draw(st.booleans(), label="unbatched"):
         lead = lead[1:]
     shape = (*lead, *spatial)

@@ -170,7 +170,9 @@ def adaptive_max_pool2d(
     if added:
         out = out[0]
         indices = None if indices is None else indices[0]
-    return (out, indices) if return_indices else out
+    if indices is None:  # computed above exactly when return_indices is set
+        return out
+    return out, indices
 
 
 def _as_2d(x: Tensor, op: str) -> Tensor:

@@ -11,6 +11,8 @@ classes). The names follow torchvision's ResNet (conv1, bn1, layer1.0.conv1, ...
 
 from __future__ import annotations
 
+from typing import cast
+
 import autograd_core as ag
 from autograd_core import Tensor
 
@@ -38,7 +40,7 @@ class PaddedShortcut(Module):
     def forward(self, x: Tensor) -> Tensor:
         # (N, C, H, W) -> (N, C, H/s, W/s): every s-th pixel (a 1x1 max pool with stride s,
         # which exports to ONNX, as slicing does not)
-        x = F.max_pool2d(x, 1, stride=self.stride)
+        x = cast(Tensor, F.max_pool2d(x, 1, stride=self.stride))
         front = self.extra // 2
         # (N, C, H/s, W/s) -> (N, C + extra, H/s, W/s)
         return ag.pad(x, ((0, 0), (front, self.extra - front), (0, 0), (0, 0)))

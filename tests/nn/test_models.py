@@ -304,3 +304,23 @@ def test_cifar_resnet_and_local_response_norm_export_to_onnx():
         with ag.no_grad():
             expected = np.asarray(model.eval()(x).data)
         np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_cifar_resnet_learns_the_digits_in_two_epochs():
+    pytest.importorskip("sklearn", reason="the digits ship with scikit-learn")
+    ag.manual_seed(0)
+    x_train, y_train, x_test, y_test = nn.data.load_digits()
+    x, y = np.asarray(x_train.data), np.asarray(y_train.data)
+    model = models.resnet_cifar(8, in_channels=1)
+    optimizer = nn.optim.Adam(model.parameters(), lr=3e-3)
+    for epoch in range(2):
+        order = np.random.default_rng(epoch).permutation(len(y))
+        for start in range(0, len(y), 64):
+            batch = order[start : start + 64]
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(ag.tensor(x[batch])), y[batch]).backward()
+            optimizer.step()
+    with ag.no_grad():
+        predicted = np.asarray(model.eval()(x_test).data).argmax(1)
+    assert (predicted == np.asarray(y_test.data)).mean() > 0.9
