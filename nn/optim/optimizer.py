@@ -17,12 +17,19 @@ import numpy as np
 
 from autograd_core import Tensor
 
+# Options turned into Python floats: numpy scalars would promote float32 data.
+_FLOAT_OPTIONS = (
+    "lr", "weight_decay", "momentum", "dampening", "eps", "alpha", "rho", "lr_decay",
+    "initial_accumulator_value",
+)  # fmt: skip
+
 
 class Optimizer:
     """Holds parameter groups and per-parameter state; subclasses write `_update`.
 
     `params` is an iterable of tensors, or of dicts with "params" and
-    per-group hyper-parameters that override `defaults`.
+    per-group hyper-parameters that override `defaults`. A group with
+    `maximize=True` ascends: `_update` receives the negated gradient.
     """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
@@ -76,9 +83,9 @@ class Optimizer:
             seen.add(id(p))
         group = {**self.defaults, **param_group, "params": params}
         self._check_hyperparameters(group)
-        for key in ("lr", "weight_decay", "momentum", "dampening", "eps"):
+        for key in _FLOAT_OPTIONS:
             if key in group:
-                group[key] = float(group[key])  # numpy scalars would promote float32 data
+                group[key] = float(group[key])
         if "betas" in group:
             group["betas"] = (float(group["betas"][0]), float(group["betas"][1]))
         self.param_groups.append(group)
@@ -109,6 +116,8 @@ class Optimizer:
         for group, p, grad in work:
             if grad.dtype != p.dtype:
                 grad = grad.astype(p.dtype)
+            if group.get("maximize", False):
+                grad = -grad
             state = self.state.get(p)
             if state is None:
                 state = self.state[p] = {}

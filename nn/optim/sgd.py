@@ -39,10 +39,12 @@ class SGD(Optimizer):
         dampening: float = 0.0,
         weight_decay: float = 0.0,
         nesterov: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(
             lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-            nesterov=nesterov,
+            nesterov=nesterov, maximize=maximize,
         )  # fmt: skip
         super().__init__(params, defaults)
 

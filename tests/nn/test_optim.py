@@ -20,6 +20,17 @@ CONFIGS = [
     ("Adam", {"lr": 0.01, "amsgrad": True}),
     ("AdamW", {"lr": 0.01}),
     ("AdamW", {"lr": 0.02, "weight_decay": 0.1, "amsgrad": True}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "maximize": True}),
+    ("Adam", {"lr": 0.01, "maximize": True, "weight_decay": 0.05}),
+    ("Adagrad", {}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.02}),
+    ("Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.3, "eps": 1e-4, "maximize": True}),
+    ("Adadelta", {}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-5, "weight_decay": 0.1}),
+    ("RMSprop", {}),
+    ("RMSprop", {"lr": 0.005, "alpha": 0.9, "momentum": 0.8, "weight_decay": 0.01}),
+    ("RMSprop", {"lr": 0.005, "centered": True}),
+    ("RMSprop", {"lr": 0.003, "centered": True, "momentum": 0.5, "maximize": True}),
 ]
 
 
@@ -100,6 +111,12 @@ def test_failed_step_changes_no_weight():
         (lambda p: AdamW(p, lr=0), "learning rate"),
         (lambda p: Adam(p, eps=-1e-8), "eps"),
         (lambda p: SGD([{"params": p[:1]}, {"params": p[:1]}], lr=0.1), "more than one"),
+        (lambda p: nn.optim.Adagrad(p, lr_decay=-0.1), "lr_decay"),
+        (lambda p: nn.optim.Adagrad(p, initial_accumulator_value=-1), "initial_accumulator"),
+        (lambda p: nn.optim.Adadelta(p, rho=1.5), "rho"),
+        (lambda p: nn.optim.RMSprop(p, alpha=-0.1), "alpha"),
+        (lambda p: nn.optim.RMSprop(p, momentum=-0.1), "momentum"),
+        (lambda p: nn.optim.RMSprop([{"params": p[:1], "lr": -1.0}]), "learning rate"),
     ],
 )
 def test_optimizer_construction_errors(make, message):
@@ -233,3 +250,103 @@ def test_scheduler_errors():
         StepLR(opt, step_size=0)
     with pytest.raises(TypeError, match="Optimizer"):
         StepLR("not an optimizer", step_size=1)
+
+
+def _torch_batches(torch, steps, seed):
+    rng = np.random.default_rng(seed)
+    return [
+        (rng.standard_normal((8, 4)).astype(np.float32), rng.integers(0, 3, 8))
+        for _ in range(steps)
+    ]
+
+
+def _train_both(torch, ours, theirs, opt, opt_t, batches):
+    for x, y in batches:
+        opt.zero_grad()
+        F.cross_entropy(ours(ag.tensor(x)), y).backward()
+        opt.step()
+        opt_t.zero_grad()
+        torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(y)).backward()
+        opt_t.step()
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("SGD", {"lr": 0.05, "momentum": 0.9}), ("Adam", {"lr": 0.01, "amsgrad": True}),
+     ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5}), ("Adadelta", {}),
+     ("Adagrad", {"lr": 0.1})],
+)  # fmt: skip
+def test_optimizer_state_dicts_move_between_pytorch_and_here(name, kwargs):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _models(torch)
+    opt = getattr(nn.optim, name)(ours.parameters(), **kwargs)
+    opt_t = getattr(torch.optim, name)(theirs.parameters(), **kwargs)
+    _train_both(torch, ours, theirs, opt, opt_t, _torch_batches(torch, 3, seed=0))
+    saved, saved_t = opt.state_dict(), opt_t.state_dict()
+    assert [g["params"] for g in saved["param_groups"]] == [
+        g["params"] for g in saved_t["param_groups"]
+    ]
+    assert saved["state"].keys() == saved_t["state"].keys()
+    for index, entries in saved_t["state"].items():
+        assert set(saved["state"][index]) == set(entries), index
+
+    # PyTorch's state into a fresh optimizer here, and ours into a fresh PyTorch one:
+    # both pairs then continue in step with the originals.
+    ours2, theirs2 = _models(torch)
+    ours2.load_state_dict(ours.state_dict())
+    theirs2.load_state_dict(theirs.state_dict())
+    opt2 = getattr(nn.optim, name)(ours2.parameters(), **kwargs)
+    opt2.load_state_dict(
+        {
+            "state": {
+                i: {k: v.numpy() if torch.is_tensor(v) else v for k, v in s.items()}
+                for i, s in saved_t["state"].items()
+            },
+            "param_groups": saved_t["param_groups"],
+        }
+    )
+    opt_t2 = getattr(torch.optim, name)(theirs2.parameters(), **kwargs)
+    opt_t2.load_state_dict(
+        {
+            "state": {
+                i: {
+                    k: torch.tensor(float(v)) if k == "step" else torch.from_numpy(np.array(v))
+                    for k, v in s.items()
+                }
+                for i, s in saved["state"].items()
+            },
+            "param_groups": saved["param_groups"],
+        }
+    )
+    batches = _torch_batches(torch, 3, seed=1)
+    _train_both(torch, ours, theirs, opt, opt_t, batches)
+    _train_both(torch, ours2, theirs2, opt2, opt_t2, batches)
+    for a, b, c, d in zip(
+        ours.parameters(), theirs.parameters(), ours2.parameters(), theirs2.parameters()
+    ):
+        expected = b.detach().numpy()
+        for got in (a.data, c.data, d.detach().numpy()):
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_add_param_group_takes_defaults_and_its_own_options():
+    torch = pytest.importorskip("torch")
+    a, b = nn.Parameter(np.ones(2, dtype=np.float32)), nn.Parameter(np.ones(3, dtype=np.float32))
+    ta, tb = (torch.nn.Parameter(torch.ones(n)) for n in (2, 3))
+    opt = nn.optim.RMSprop([a], lr=0.1, momentum=0.5)
+    opt_t = torch.optim.RMSprop([ta], lr=0.1, momentum=0.5)
+    opt.add_param_group({"params": b, "lr": 0.01, "centered": True})
+    opt_t.add_param_group({"params": tb, "lr": 0.01, "centered": True})
+    assert [(g["lr"], g["momentum"], g["centered"]) for g in opt.param_groups] == [
+        (g["lr"], g["momentum"], g["centered"]) for g in opt_t.param_groups
+    ]
+    for step in range(4):
+        for p, t in ((a, ta), (b, tb)):
+            p.grad = ag.tensor(np.full(p.shape, step - 1.5, dtype=np.float32))
+            t.grad = torch.full(t.shape, step - 1.5)
+        opt.step()
+        opt_t.step()
+    np.testing.assert_allclose(a.data, ta.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(b.data, tb.detach().numpy(), rtol=1e-6)
+    with pytest.raises(ValueError, match="more than one"):
+        opt.add_param_group({"params": [a]})
