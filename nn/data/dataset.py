@@ -1,14 +1,16 @@
-"""`Dataset`, `TensorDataset` and `DataLoader`: batches for a training loop.
+"""Datasets, as `torch.utils.data`: `Dataset`, `TensorDataset`, `Subset`, `ConcatDataset`,
+and `random_split`.
 
-For a `TensorDataset` the loader cuts each batch out of the whole arrays
-with one fancy index (no Python loop over items); other datasets are read
-item by item and stacked. Shuffling draws from a numpy Generator, by
-default the global one, so `ag.manual_seed` makes the order reproducible.
+A dataset is anything with `__getitem__` and `__len__`; `dataset_a + dataset_b`
+concatenates. The `DataLoader` (nn.data.dataloader) batches them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
+import itertools
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,9 @@ class Dataset:
 
     def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} must define __len__")
+
+    def __add__(self, other: Dataset) -> ConcatDataset:
+        return ConcatDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -50,67 +55,112 @@ class TensorDataset(Dataset):
         self.tensors = tensors
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
-        return tuple(Tensor(t.data[index]) for t in self.tensors)
+        return self.rows(index)
+
+    def rows(self, index: Any) -> tuple[Tensor, ...]:
+        """The rows at `index` (an int, a slice or an index array) of every tensor."""
+        return tuple(Tensor(np.asarray(t)[index]) for t in self.tensors)
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
 
-def _collate(items: list[Any]) -> Any:
-    """Stack a list of examples (tensors, arrays, numbers, or tuples of them) into a batch."""
-    first = items[0]
-    if isinstance(first, (tuple, list)):
-        return tuple(_collate([item[i] for item in items]) for i in range(len(first)))
-    if isinstance(first, dict):
-        return {key: _collate([item[key] for item in items]) for key in first}
-    return Tensor(np.stack([np.asarray(item.data if isinstance(item, Tensor) else item)
-                            for item in items]))  # fmt: skip
-
-
-class DataLoader:
-    """Iterate over a dataset in batches, optionally shuffled each epoch.
+class Subset(Dataset):
+    """The examples of `dataset` at `indices`, in that order.
 
     Examples
     --------
     >>> import autograd_core as ag
-    >>> loader = DataLoader(TensorDataset(ag.zeros((10, 2)), ag.arange(10)), batch_size=4)
-    >>> len(loader), [y.shape for _, y in loader]
-    (3, [(4,), (4,), (2,)])
+    >>> part = Subset(TensorDataset(ag.arange(10) * 10), [7, 2])
+    >>> len(part), part[0][0].item()
+    (2, 70)
     """
 
-    def __init__(
-        self,
-        dataset: Dataset,
-        batch_size: int = 1,
-        shuffle: bool = False,
-        drop_last: bool = False,
-        generator: np.random.Generator | None = None,
-    ) -> None:
-        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
-        if generator is not None and not isinstance(generator, np.random.Generator):
-            raise TypeError(
-                f"DataLoader: generator must be a numpy Generator, got {type(generator).__name__}"
-            )
+    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
         self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = shuffle
-        self.drop_last = drop_last
-        self.generator = generator
+        self.indices = [int(i) for i in np.asarray(indices, dtype=np.int64).reshape(-1)]
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, list):
+            return self.dataset[[self.indices[i] for i in index]]
+        return self.dataset[self.indices[index]]
 
     def __len__(self) -> int:
-        n = len(self.dataset)
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        return len(self.indices)
 
-    def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
-        if self.shuffle:
-            order = (self.generator or default_generator()).permutation(n)
-        else:
-            order = np.arange(n)
-        for start in range(0, len(self) * self.batch_size, self.batch_size):
-            index = order[start : start + self.batch_size]
-            if isinstance(self.dataset, TensorDataset):
-                yield tuple(Tensor(t.data[index]) for t in self.dataset.tensors)
-            else:
-                yield _collate([self.dataset[int(i)] for i in index])
+
+class ConcatDataset(Dataset):
+    """Several datasets one after the other.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> both = ConcatDataset([TensorDataset(ag.arange(3)), TensorDataset(ag.arange(2) + 10)])
+    >>> len(both), both[3][0].item(), both[-1][0].item(), both.cumulative_sizes
+    (5, 10, 11, [3, 5])
+    """
+
+    def __init__(self, datasets: Iterable[Any]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset: datasets should not be an empty iterable")
+        self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]).tolist())
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index: int) -> Any:
+        n = len(self)
+        if index < 0:
+            if -index > n:
+                raise IndexError(f"ConcatDataset: index {index} out of range for length {n}")
+            index += n
+        if index >= n:
+            raise IndexError(f"ConcatDataset: index {index} out of range for length {n}")
+        which = bisect.bisect_right(self.cumulative_sizes, index)
+        start = self.cumulative_sizes[which - 1] if which > 0 else 0
+        return self.datasets[which][index - start]
+
+
+def _split_lengths(n: int, lengths: Sequence[float]) -> list[int]:
+    """Integer lengths, or fractions summing to 1 turned into lengths as PyTorch does."""
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        if any(not 0 <= f <= 1 for f in lengths):
+            raise ValueError(f"random_split: fractions must be in [0, 1], got {list(lengths)}")
+        counts = [math.floor(n * f) for f in lengths]
+        for i in range(n - sum(counts)):  # the remainder, one each, round-robin
+            counts[i % len(counts)] += 1
+        return counts
+    if any(int(v) != v or v < 0 for v in lengths):
+        raise ValueError(
+            f"random_split: lengths must be non-negative ints or fractions summing to 1, "
+            f"got {list(lengths)}"
+        )
+    if sum(lengths) != n:
+        raise ValueError(
+            f"random_split: the lengths {list(lengths)} sum to {sum(lengths)}, "
+            f"the dataset has {n} examples"
+        )
+    return [int(v) for v in lengths]
+
+
+def random_split(
+    dataset: Any, lengths: Sequence[float], generator: np.random.Generator | None = None
+) -> list[Subset]:
+    """Split `dataset` into non-overlapping random `Subset`s of the given lengths or fractions.
+
+    The permutation comes from `generator` (default: the global one, seeded
+    by `ag.manual_seed`).
+
+    Examples
+    --------
+    >>> import autograd_core as ag, numpy as np
+    >>> train, test = random_split(TensorDataset(ag.arange(10)), [0.7, 0.3],
+    ...                            generator=np.random.default_rng(0))
+    >>> len(train), len(test), sorted(train.indices + test.indices) == list(range(10))
+    (7, 3, True)
+    """
+    counts = _split_lengths(len(dataset), lengths)
+    order = (generator or default_generator()).permutation(sum(counts)).tolist()
+    bounds = np.cumsum([0, *counts]).tolist()
+    return [Subset(dataset, order[a:b]) for a, b in itertools.pairwise(bounds)]
