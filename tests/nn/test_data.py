@@ -57,7 +57,9 @@ def test_loader_shuffle_is_a_permutation_reproducible_by_seed():
     assert not np.array_equal(first, second)  # a new order each epoch
     explicit = DataLoader(_dataset(20), batch_size=6, shuffle=True,
                           generator=np.random.default_rng(4))  # fmt: skip
-    reference = np.random.default_rng(4).permutation(20)
+    reference_rng = np.random.default_rng(4)
+    reference_rng.integers(0, 2**62)  # each epoch first draws the workers' base seed, as torch
+    reference = reference_rng.permutation(20)
     np.testing.assert_array_equal(np.concatenate([y.data for _, y in explicit]), reference)
 
 
