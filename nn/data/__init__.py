@@ -6,6 +6,7 @@ from .dataloader import DataLoader
 from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from .datasets import PIXEL_PATTERN_CLASSES, load_digits, pixel_patterns
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
+from .shapes import SyntheticShapes
 from .worker import WorkerInfo, get_worker_info
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "BatchSampler",
     "get_worker_info",
     "WorkerInfo",
+    "SyntheticShapes",
     "load_digits",
     "pixel_patterns",
     "PIXEL_PATTERN_CLASSES",
