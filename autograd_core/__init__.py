@@ -12,8 +12,39 @@ Build expressions from `Tensor`s, call `.backward()`, read `.grad`:
 
 from .tensor import IndexingError, Tensor  # noqa: I001  (Tensor first: the ops import it)
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
-from .creation import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .device import DeviceError, device
 from .dtypes import get_default_dtype, set_default_dtype
+from .dtypes import bool_ as bool  # PyTorch's dtype names (they shadow builtins here)
+from .dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long
+from .dtypes import float32 as float
+from .dtypes import int32 as int
+from .dtypes import short, uint8
+from .errors import ArgumentError, DTypeError, ShapeError
+from .size import Size
+from . import backends, cuda
 from .function import REGISTRY, Function, register
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
@@ -76,8 +107,61 @@ NON_DIFFERENTIABLE = (
     "greater_equal",
 )
 
+
+def is_tensor(obj: object) -> bool:
+    """True if `obj` is a Tensor (a Parameter included)."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """True if `input` has a floating dtype."""
+    return input.is_floating_point()
+
+
+def numel(input: Tensor) -> int:
+    """The number of elements of `input`."""
+    return input.numel()
+
+
 __all__ = [
     "NON_DIFFERENTIABLE",
+    "ArgumentError",
+    "DTypeError",
+    "DeviceError",
+    "ShapeError",
+    "Size",
+    "as_tensor",
+    "backends",
+    "bool",
+    "cuda",
+    "device",
+    "double",
+    "empty",
+    "empty_like",
+    "float",
+    "float16",
+    "float32",
+    "float64",
+    "from_numpy",
+    "full_like",
+    "half",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "is_floating_point",
+    "is_tensor",
+    "linspace",
+    "long",
+    "numel",
+    "rand_like",
+    "randint",
+    "randint_like",
+    "randn_like",
+    "randperm",
+    "short",
+    "uint8",
     "REGISTRY",
     "AnomalyError",
     "Function",

@@ -15,6 +15,17 @@ _default_dtype: np.dtype = np.dtype(np.float32)
 
 _SUPPORTED_KINDS = "biuf"  # bool, signed int, unsigned int, float
 
+# PyTorch's dtype names; the objects are numpy dtypes, so they work with numpy too.
+float16 = half = np.dtype(np.float16)
+float32 = np.dtype(np.float32)
+float64 = double = np.dtype(np.float64)
+int8 = np.dtype(np.int8)
+int16 = short = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = long = np.dtype(np.int64)
+uint8 = np.dtype(np.uint8)
+bool_ = np.dtype(np.bool_)
+
 
 def get_default_dtype() -> np.dtype:
     """The floating dtype given to tensors made from Python floats."""
@@ -38,6 +49,31 @@ def set_default_dtype(dtype: Any) -> None:
     _default_dtype = dtype
 
 
+def to_dtype(spec: Any, op: str) -> np.dtype:
+    """The dtype named by `spec`: a dtype, a numpy name ("float32"), or a type (float, np.int64).
+
+    As in PyTorch, Python's `float` means float64, `int` int64 and `bool` bool.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.dtypes.to_dtype(float, "op"), ag.dtypes.to_dtype("long", "op")
+    (dtype('float64'), dtype('int64'))
+    """
+    if isinstance(spec, np.dtype):
+        dtype = spec
+    else:
+        try:
+            dtype = np.dtype(spec)
+        except TypeError:
+            raise TypeError(f"{op}: {spec!r} is not a dtype (expected e.g. ag.float32)") from None
+    if dtype.kind not in _SUPPORTED_KINDS:
+        raise TypeError(
+            f"{op}: unsupported dtype {dtype} (expected a bool, integer or floating dtype)"
+        )
+    return dtype
+
+
 def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> np.ndarray | np.generic:
     """Turn user data into an ndarray following the dtype policy.
 
@@ -53,7 +89,8 @@ def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> np.ndarray | n
         try:
             array = np.asarray(data, dtype=dtype)
         except (TypeError, ValueError) as error:
-            raise TypeError(
+            kind = TypeError if isinstance(error, TypeError) else ValueError
+            raise kind(
                 f"{op}: cannot make a tensor from {type(data).__name__} data ({error})"
             ) from None
         if dtype is None and array.dtype == np.float64 and not _holds_numpy_float64(data):

@@ -165,8 +165,8 @@ def _deliver(tensor: Tensor, grad: Tensor, pending, targets, captured) -> None:
 
 def _fit_to(grad: Tensor, tensor: Tensor, node: Function) -> Tensor:
     """Undo broadcasting and match the input's dtype; the one place this happens."""
-    if grad.shape != tensor.shape:
-        grad = unbroadcast(grad, tensor.shape)
+    if grad._data.shape != tensor._data.shape:
+        grad = unbroadcast(grad, tensor._data.shape)
         if grad.shape != tensor.shape:
             raise AssertionError(
                 f"{node.name}.backward produced a gradient of shape {grad.shape} "

@@ -144,7 +144,7 @@ def _pair_up(inputs: Any, vectors: Any, op: str, what: str) -> tuple[tuple, tupl
 
 
 def _scalar(out: Tensor, op: str) -> Tensor:
-    if out.size != 1:
+    if out.numel() != 1:
         raise ValueError(
             f"{op}: f must return a scalar (one-element) tensor, but it returned shape "
             f"{out.shape}; use jacobian or vjp for a vector-valued f (or reduce it, e.g. .sum())"
@@ -269,14 +269,14 @@ def jvp(f: Callable[..., Tensor], inputs: Any, tangents: Any) -> tuple[Tensor, A
 
 def _jacobian_blocks(y: Tensor, xs: Sequence[Tensor], record: bool) -> list[Tensor]:
     """dy/dx for each x in xs, shape y.shape + x.shape, one row e_i^T J per backward sweep."""
-    if y.size == 0:
+    if y.numel() == 0:
         return [zeros(y.shape + x.shape, dtype=x.dtype) for x in xs]
     rows = []
-    for i in range(y.size):  # one sweep per output element: the Jacobian has y.size rows
-        basis = np.zeros(y.size, dtype=y.dtype)
+    for i in range(y.numel()):  # one sweep per output element: the Jacobian has numel rows
+        basis = np.zeros(y.numel(), dtype=y.dtype)
         basis[i] = 1.0
         rows.append(_pullback(y, Tensor(basis.reshape(y.shape)), xs, record))
-    # per input: y.size rows of x.shape -> (y.size, *x.shape) -> (*y.shape, *x.shape)
+    # per input: numel rows of x.shape -> (y.numel(), *x.shape) -> (*y.shape, *x.shape)
     return [stack([row[k] for row in rows]).reshape(y.shape + x.shape) for k, x in enumerate(xs)]
 
 

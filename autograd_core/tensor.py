@@ -20,9 +20,11 @@ import numpy as np
 
 from .dtypes import as_array, get_default_dtype
 from .grad_mode import grad_enabled
+from .size import Size
+from .surface import TensorSurface
 
 
-class Tensor:
+class Tensor(TensorSurface):
     """An n-dimensional array that records the ops applied to it.
 
     Examples
@@ -88,16 +90,12 @@ class Tensor:
     )
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
+    def shape(self) -> Size:
+        return Size(self._data.shape)
 
     @property
     def ndim(self) -> int:
         return self._data.ndim
-
-    @property
-    def size(self) -> int:
-        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:

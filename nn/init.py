@@ -83,7 +83,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
 
 
 def _empty(tensor: Tensor) -> bool:
-    if tensor.size == 0:
+    if tensor.numel() == 0:
         warnings.warn("init: initialising a zero-element tensor is a no-op", stacklevel=3)
         return True
     return False

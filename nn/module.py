@@ -300,7 +300,7 @@ class Module:
 
     def num_parameters(self, trainable_only: bool = False) -> int:
         """How many numbers the parameters hold (only those requiring grad if asked)."""
-        return sum(p.data.size for p in self.parameters() if p.requires_grad or not trainable_only)
+        return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
 
     # ------------------------------------------------------------------- modes
 

@@ -242,8 +242,8 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = None) -> S
                 name=name,
                 kind=type(module).__name__,
                 output_shape=calls[0][0] if calls else None,
-                params=sum(p.data.size for p in params),
-                trainable=sum(p.data.size for p in params if p.requires_grad),
+                params=sum(p.numel() for p in params),
+                trainable=sum(p.numel() for p in params if p.requires_grad),
                 calls=len(calls),
                 activation_bytes=sum(nbytes for _, nbytes in calls) / shape[0],
             )
@@ -254,7 +254,7 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = None) -> S
         input_shape=shape,
         output_shape=_shape_of(result),
         rows=rows,
-        total_params=sum(p.data.size for p in every),
-        trainable_params=sum(p.data.size for p in every if p.requires_grad),
-        buffer_values=sum(np.size(b.data) for b in model.buffers()),
+        total_params=sum(p.numel() for p in every),
+        trainable_params=sum(p.numel() for p in every if p.requires_grad),
+        buffer_values=sum(b.numel() for b in model.buffers()),
     )

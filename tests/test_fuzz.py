@@ -274,7 +274,7 @@ def test_fuzz_binary_ops_broadcasting(name, data):
     grad = data.draw(st.booleans(), label="requires_grad")
     out = check(lambda: ours(tensor(a, grad), b if kind == "python" else tensor(b)),
                 lambda: ref(a, b_ref), name)  # fmt: skip
-    if out is not None and out.requires_grad and out.size and np.isfinite(out.data).all():
+    if out is not None and out.requires_grad and out.numel() and np.isfinite(out.data).all():
         x = out.grad_fn.inputs[0]
         out.sum().backward()
         assert x.grad.shape == a.shape  # the broadcast was summed back
@@ -360,7 +360,7 @@ def test_fuzz_reductions_axes_and_keepdims(name, data):
 
     out = check(ours_call, lambda: ref(a, axis=_numpy_axes(axis, a.ndim), keepdims=keepdims),
                 name, tolerance=5e-2 if a.dtype == np.float16 else None)  # fmt: skip
-    if out is not None and out.requires_grad and out.size and np.isfinite(out.data).all():
+    if out is not None and out.requires_grad and out.numel() and np.isfinite(out.data).all():
         out.sum().backward()
         assert t.grad.shape == t.shape
 
@@ -474,7 +474,7 @@ def test_fuzz_getitem_and_setitem(data):
     )
     t = tensor(a, True)
     out = check(lambda: t[index], lambda: a[index], "getitem")
-    if out is not None and out.requires_grad and out.size and np.isfinite(out.data).all():
+    if out is not None and out.requires_grad and out.numel() and np.isfinite(out.data).all():
         out.sum().backward()
         assert t.grad.shape == t.shape
     target = tensor(a.copy())
@@ -497,7 +497,7 @@ def test_fuzz_matmul_shapes(data):
     b = data.draw(arrays(dtypes=FLOATS, finite=True, max_dims=3), label="y")
     out = check(lambda: ag.matmul(tensor(a, True), tensor(b, True)), lambda: np.matmul(a, b),
                 "matmul", tolerance=5e-2)  # fmt: skip
-    if out is not None and out.size:
+    if out is not None and out.numel():
         out.sum().backward()
 
 
@@ -505,7 +505,7 @@ def test_fuzz_matmul_shapes(data):
 def test_fuzz_creation_helpers(data):
     shape = data.draw(st.integers(-2, 3) | st.lists(st.integers(-1, 3), max_size=3).map(tuple))
     dtype = data.draw(st.sampled_from([None, *FLOATS]), label="dtype")
-    for name in ("zeros", "ones", "rand", "randn"):
+    for name in ("zeros", "ones", "empty", "rand", "randn"):
         ours = getattr(ag, name)
         fn = lambda ours=ours: ours(shape, dtype=dtype)  # noqa: E731
         try:
@@ -620,7 +620,7 @@ def test_fuzz_pooling_layers_match_torch(layer, data):
     assert not isinstance(expected, Exception), f"torch refused ({expected}) but we returned"
     assert out.shape == expected.shape
     np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
-    if out.size:
+    if out.numel():
         out.sum().backward()
 
 
@@ -660,7 +660,7 @@ def test_fuzz_simple_layers(data):
     out = check(lambda: module(xt), lambda: ref(x), (name, name.lower(), "linear", "batch_norm",
                 "softmax", "interpolate", "flatten"), tolerance=5e-2 if x.dtype == np.float16
                 else 1e-4)  # fmt: skip
-    if out is not None and out.requires_grad and out.size:
+    if out is not None and out.requires_grad and out.numel():
         out.sum().backward()
 
 
@@ -823,13 +823,16 @@ def test_fuzz_covers_every_registered_op():
 
 def test_fuzz_covers_every_public_function():
     """Every function in `ag.__all__` that makes tensors is fuzzed above (a new one must be)."""
-    fuzzed = {*FUZZED, "zeros", "ones", "full", "arange", "rand", "randn", "tensor"}
+    fuzzed = {*FUZZED, "zeros", "ones", "empty", "full", "arange", "rand", "randn", "tensor"}
     not_ops = {
         "functional", "viz", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad",
         "vjp", "gradcheck", "gradgradcheck", "numerical_grad", "register", "manual_seed",
         "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "get_default_dtype",
         "set_default_dtype", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly",
         "zeros_like", "ones_like", "eye",
+        # creation and queries compared with torch in tests/autograd_core/test_surface.py
+        "as_tensor", "from_numpy", "linspace", "randint", "randperm", "empty_like", "full_like",
+        "rand_like", "randn_like", "randint_like", "is_tensor", "is_floating_point", "numel",
     }  # fmt: skip
     public = {
         name for name in ag.__all__

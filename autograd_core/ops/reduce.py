@@ -186,7 +186,7 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     axis = normalize_axis(axis, x.ndim, "log_softmax")
     # NOTE: subtracting the (constant) max first keeps float32 accurate for logits near
     # 1000; the result does not depend on the shift, so neither does its gradient.
-    shift = np.max(x.data, axis=axis, keepdims=True) if x.size else np.zeros(())
+    shift = np.max(x.data, axis=axis, keepdims=True) if x.numel() else np.zeros(())
     shifted = x - np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
     return shifted - logsumexp(shifted, axis=axis, keepdims=True)
 

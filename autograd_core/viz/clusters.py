@@ -50,7 +50,7 @@ def leaf_scope(value: Value, owned: dict[int, set[int]]) -> tuple[Any, ...]:
             n += 1
         common = common[:n]
     tensor = value.tensors[0]
-    if len(scopes) == 1 and not tensor.requires_grad and tensor.size == 1:
+    if len(scopes) == 1 and not tensor.requires_grad and tensor.numel() == 1:
         return common
     for depth in range(len(common), 0, -1):
         module = common[depth - 1]

@@ -63,7 +63,7 @@ def value_label(
     if tensor.dtype != get_default_dtype():
         shape += f" {tensor.dtype}"
     cells.append(shape)
-    small = tensor.size <= SMALL_SIZE
+    small = tensor.numel() <= SMALL_SIZE
     if show_values and small:
         cells.append("data " + html.escape(fmt_array(tensor.data, precision)))
     grad = grad_of(value) if show_grads else None

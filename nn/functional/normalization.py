@@ -65,7 +65,7 @@ def batch_norm(
     shape = _channel_shape(x)
     axes = (0, *range(2, x.ndim))
     if training or running_mean is None:
-        count = x.size // channels
+        count = x.numel() // channels
         if count <= 1:
             raise ValueError(
                 f"batch_norm: expected more than 1 value per channel when training, "

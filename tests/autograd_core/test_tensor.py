@@ -39,7 +39,7 @@ def test_integer_tensor_cannot_require_grad():
 
 @pytest.mark.parametrize("bad", [[1 + 2j], np.array(["a"]), np.array([object()]), "text"])
 def test_non_numeric_data_is_refused(bad):
-    with pytest.raises(TypeError, match="Tensor"):
+    with pytest.raises(TypeError, match="tensor: "):
         ag.tensor(bad)
 
 
@@ -55,7 +55,7 @@ def test_creation_helpers_take_numpy_and_pytorch_shapes():
     assert ag.zeros_like(ag.ones((2, 2), dtype="float64")).dtype == np.float64
     assert ag.ones_like(np.zeros(3)).data.sum() == 3
     assert ag.zeros(2, requires_grad=True).requires_grad
-    with pytest.raises(ValueError, match="zeros: a shape is a tuple of non-negative ints"):
+    with pytest.raises(ValueError, match="zeros: a size cannot be negative"):
         ag.zeros((2, -1))
 
 
@@ -148,7 +148,7 @@ def test_max_and_min_split_ties_into_equal_shares(data):
     for reduce in (np.max, np.min):
         x = ag.tensor(values, requires_grad=True)
         out = (ag.max if reduce is np.max else ag.min)(x, axis=axis)
-        upstream = np.arange(1.0, out.size + 1).reshape(out.shape)
+        upstream = np.arange(1.0, out.numel() + 1).reshape(out.shape)
         out.backward(upstream)
         winners = values == reduce(values, axis=axis, keepdims=True)
         counts = winners.sum(axis=axis, keepdims=True)

@@ -103,7 +103,7 @@ def test_summary_buffers_are_not_parameters():
     model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
     s = nn.summary(model, (2, 3))
     assert s.total_params == linear_params(3, 4) + 2 * 4  # weight and bias of the norm
-    assert s.buffer_values == sum(np.size(b.data) for b in model.buffers())
+    assert s.buffer_values == sum(b.numel() for b in model.buffers())
     assert s.rows[1].params == 8
     assert "Buffers (not parameters)" in str(s)
 

@@ -1,0 +1,21 @@
+"""The exception types of bad input, catchable the way PyTorch's are.
+
+PyTorch raises RuntimeError where a shape or dtype does not fit; this engine
+keeps its own clearer messages but raises types that are both: a program that
+catches RuntimeError (as written for PyTorch) or ValueError/TypeError (as
+written for numpy) catches ours.
+"""
+
+from __future__ import annotations
+
+
+class ArgumentError(RuntimeError, ValueError):
+    """An argument value that an op refuses where PyTorch raises RuntimeError."""
+
+
+class ShapeError(ArgumentError):
+    """Shapes that do not fit an op (broadcasting, matmul, reshape, cat, ...)."""
+
+
+class DTypeError(RuntimeError, TypeError):
+    """A dtype an op cannot take (e.g. requires_grad on integers, float ops on bools)."""
