@@ -36,7 +36,7 @@ from .creation import (
     zeros_like,
 )
 from .device import DeviceError, device
-from .dtypes import get_default_dtype, set_default_dtype
+from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from .dtypes import bool_ as bool  # PyTorch's dtype names (they shadow builtins here)
 from .dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long
 from .dtypes import float32 as float
@@ -155,6 +155,8 @@ __all__ = [
     "linspace",
     "long",
     "numel",
+    "promote_types",
+    "result_type",
     "rand_like",
     "randint",
     "randint_like",

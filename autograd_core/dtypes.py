@@ -133,3 +133,71 @@ def scalar_array(value: Any, like: np.dtype) -> np.generic | np.ndarray:
     if kind == "i" and like.kind in "bu":
         return np.int64(value)
     return _default_dtype.type(value)
+
+
+# ------------------------------------------------------------------ promotion
+# PyTorch's rule (torch.result_type): operands fall in three classes, tensors with
+# dimensions, 0-d tensors and Python numbers; within a class dtypes promote as usual, and a
+# lower class changes the result only when it is of a higher category (bool < integer <
+# float). So `x32 * 2.5`, `x32 * t64_0d` and `x32 + i64` stay float32, `i64 * 2.5` becomes
+# the default float dtype, and `i32 + 5` stays int32.
+
+
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """The smallest dtype both promote to, as torch.promote_types: a float beats any int.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.promote_types(ag.int64, ag.float16), ag.promote_types(ag.uint8, ag.int8)
+    (dtype('float16'), dtype('int16'))
+    """
+    if a == b:
+        return a
+    a_float, b_float = a.kind == "f", b.kind == "f"
+    if a_float != b_float:
+        return a if a_float else b
+    return np.promote_types(a, b)
+
+
+def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
+    """Let a lower-priority class in only where it is of a higher category."""
+    if higher is None or lower is None:
+        return lower if higher is None else higher
+    if higher.kind == "f":
+        return higher
+    if higher.kind == "b" or lower.kind == "f":
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands: Any) -> np.dtype:
+    """The dtype of an elementwise op on `operands` (tensors, arrays, Python numbers),
+    by PyTorch's rules.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x = ag.zeros(2)
+    >>> ag.result_type(x, ag.zeros(2, dtype=ag.int64)), ag.result_type(ag.arange(2), 2.5)
+    (dtype('float32'), dtype('float32'))
+    """
+    classes: list[np.dtype | None] = [None, None, None]  # dimensioned, 0-d, Python numbers
+    for x in operands:
+        if isinstance(x, bool):
+            rank, dtype = 2, np.dtype(np.bool_)
+        elif isinstance(x, int):
+            rank, dtype = 2, np.dtype(np.int64)
+        elif isinstance(x, float):
+            rank, dtype = 2, _default_dtype
+        else:
+            data = getattr(x, "_data", x)
+            if not isinstance(data, (np.ndarray, np.generic)):
+                data = as_array(data, op="result_type")
+            rank, dtype = (0 if data.ndim else 1), data.dtype
+        seen = classes[rank]
+        classes[rank] = dtype if seen is None else promote_types(seen, dtype)
+    result = _combine(classes[0], _combine(classes[1], classes[2]))
+    if result is None:
+        raise TypeError("result_type: expected at least one operand")
+    return result

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .anomaly import anomaly_mode, check_forward
-from .dtypes import as_array, scalar_array
+from .dtypes import as_array, get_default_dtype, result_type, scalar_array
 from .grad_mode import grad_enabled
 from .scope import current as current_scope
 from .tensor import IndexingError, Tensor, change_clock
@@ -62,6 +62,10 @@ class Function:
     _output_version: int = 0  # set when the output tensor is changed in place
     created_at: Any = None  # where the user made this node (recorded in anomaly mode)
     is_view: ClassVar[bool] = False  # True for ops whose output shares the input's memory
+    # How the inputs' dtypes are reconciled before forward (see `_promoted`): "common" casts
+    # them to PyTorch's result type, "float" also turns integers into the default float
+    # (true division, exp, log, ...), None leaves the arrays as they are.
+    promotion: ClassVar[str | None] = "common"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -132,10 +136,13 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **params: Any) -> Tensor:
         """Run the op on tensors (or numbers and arrays) and record it in the graph."""
-        for x in inputs:
-            if not isinstance(x, Tensor):
-                inputs = _as_tensors(inputs)
-                break
+        if cls.promotion is not None:
+            inputs = _promoted(inputs, cls.promotion)
+        else:
+            for x in inputs:
+                if not isinstance(x, Tensor):
+                    inputs = _as_tensors(inputs)
+                    break
         ctx = object.__new__(cls)
         record = False
         if grad_enabled.get():
@@ -221,6 +228,45 @@ def _raise_modified(ctx: Function, tensor: Tensor | None) -> None:
 
 
 _requires_grad_of = operator.attrgetter("requires_grad")
+
+
+def _promoted(inputs: tuple[Any, ...], mode: str) -> tuple[Tensor, ...]:
+    """The inputs as tensors of one dtype, chosen by PyTorch's rule (`dtypes.result_type`).
+
+    This is the one place where an op's dtype is decided. A tensor that requires grad is
+    cast by the recorded `astype` op, so its gradient comes back in its own dtype.
+    """
+    dtypes = {x._data.dtype for x in inputs if isinstance(x, Tensor)}
+    if len(dtypes) == 1:  # the hot paths: tensors of one dtype, or a float tensor and a number
+        (dtype,) = dtypes
+        if len(inputs) == 1 or all(isinstance(x, Tensor) for x in inputs):
+            if mode == "common" or dtype.kind == "f":
+                return inputs
+        elif dtype.kind == "f" and len(inputs) == 2:
+            other = inputs[1] if isinstance(inputs[0], Tensor) else inputs[0]
+            if type(other) in (float, int):  # the number takes the tensor's dtype
+                return _as_tensors(inputs)
+    target = result_type(*inputs)
+    if mode == "float" and target.kind != "f":
+        target = get_default_dtype()
+    return tuple(_cast(x, target) for x in inputs)
+
+
+def _cast(x: Any, dtype: np.dtype) -> Tensor:
+    if isinstance(x, Tensor):
+        if x._data.dtype == dtype:
+            return x
+        if x.requires_grad and grad_enabled.get():
+            from .ops import astype
+
+            return astype(x, dtype)
+        return Tensor._from_op(x._data.astype(dtype), None)
+    if isinstance(x, (bool, int, float)):
+        try:
+            return Tensor._from_op(dtype.type(x), None)
+        except OverflowError:  # e.g. 300 beside a uint8 tensor: wrap around, as PyTorch does
+            return Tensor._from_op(np.array(x).astype(dtype)[()], None)
+    return Tensor._from_op(as_array(x, op="operand").astype(dtype), None)
 
 
 def _as_tensors(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:

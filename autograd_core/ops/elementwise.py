@@ -59,6 +59,8 @@ class Mul(Function):
 class Div(Function):
     """out = x / y;   dL/dx = grad / y,   dL/dy = -grad * x / y**2"""
 
+    promotion = "float"
+
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
         return x / y
@@ -106,6 +108,8 @@ class Neg(Function):
 class Exp(Function):
     """out = e**x;   dL/dx = grad * out"""
 
+    promotion = "float"
+
     def forward(ctx, x):
         out = np.exp(x)
         ctx.save_for_backward(out)
@@ -120,6 +124,8 @@ class Exp(Function):
 class Log(Function):
     """out = ln x;   dL/dx = grad / x"""
 
+    promotion = "float"
+
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.log(x)
@@ -132,6 +138,8 @@ class Log(Function):
 @register("sqrt", sample="unary", domains=("positive",), reference=np.sqrt)
 class Sqrt(Function):
     """out = sqrt(x);   dL/dx = grad / (2 out)"""
+
+    promotion = "float"
 
     def forward(ctx, x):
         out = np.sqrt(x)
@@ -146,6 +154,8 @@ class Sqrt(Function):
 @register("tanh", sample="unary", reference=np.tanh)
 class Tanh(Function):
     """out = tanh(x);   dL/dx = grad * (1 - out**2)"""
+
+    promotion = "float"
 
     def forward(ctx, x):
         out = np.tanh(x)
@@ -168,6 +178,8 @@ def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
 @register("sigmoid", sample="unary", reference=_stable_sigmoid)
 class Sigmoid(Function):
     """out = 1 / (1 + e**-x);   dL/dx = grad * out * (1 - out)"""
+
+    promotion = "float"
 
     def forward(ctx, x):
         out = _stable_sigmoid(x)
