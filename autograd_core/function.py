@@ -24,6 +24,44 @@ from .scope import current as current_scope
 from .tensor import IndexingError, Tensor, change_clock
 
 
+class OpName(str):
+    """An op's name ("mul", "log_softmax"); called, it gives PyTorch's name of the
+    backward node ("MulBackward0"), as `grad_fn.name()` does in PyTorch.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> node = (ag.ones(2, requires_grad=True) * 2).grad_fn
+    >>> node.name, node.name(), node
+    ('mul', 'MulBackward0', <MulBackward0>)
+    """
+
+    __slots__ = ()
+
+    def __call__(self) -> str:
+        return "".join(part.capitalize() for part in self.split("_")) + "Backward0"
+
+
+class AccumulateGrad:
+    """The node that `next_functions` shows for a leaf: it adds the gradient to `variable.grad`.
+
+    One per leaf tensor (made on first use and kept on the tensor), as in PyTorch.
+    """
+
+    __slots__ = ("variable", "__weakref__")
+    next_functions: tuple[()] = ()
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    @staticmethod
+    def name() -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
 class Function:
     """Base class of ops: subclass it, write `forward` and `backward`, call `apply`.
 
@@ -69,8 +107,26 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if not cls.__dict__.get("name"):
-            cls.name = cls.__name__.lower()
+        cls.name = OpName(cls.__dict__.get("name") or cls.__name__.lower())
+
+    # ------------------------------------------------------- the graph, as PyTorch shows it
+
+    @property
+    def next_functions(ctx) -> tuple[tuple[Any, int], ...]:
+        """One (node, 0) pair per input: the node that made it, an `AccumulateGrad` for a
+        leaf that requires grad, or None for a constant; PyTorch's way to walk the graph.
+
+        Examples
+        --------
+        >>> import autograd_core as ag
+        >>> w = ag.ones(2, requires_grad=True)
+        >>> ((w * 2).sum()).grad_fn.next_functions
+        ((<MulBackward0>, 0),)
+        """
+        return tuple((_node_of(x), 0) for x in ctx.inputs)
+
+    def __repr__(ctx) -> str:
+        return f"<{ctx.name()}>"
 
     def forward(ctx, *arrays: np.ndarray, **params: Any) -> np.ndarray:
         """Compute the op on numpy arrays; save what backward needs."""
@@ -180,6 +236,17 @@ class Function:
 
 
 _data_of = operator.attrgetter("_data")
+
+
+def _node_of(tensor: Tensor) -> Any:
+    if tensor.grad_fn is not None:
+        return tensor.grad_fn
+    if not tensor.requires_grad:
+        return None
+    node = tensor.__dict__.get("_grad_accumulator")
+    if node is None:
+        node = tensor.__dict__["_grad_accumulator"] = AccumulateGrad(tensor)
+    return node
 
 
 def _raise_named(name: str, error: Exception, inputs: tuple[Tensor, ...]) -> None:
@@ -333,7 +400,7 @@ def register(
             raise ValueError(f"register: an op named {name!r} is already registered")
         primitive = isinstance(op, type) and issubclass(op, Function)
         if primitive:
-            op.name = name
+            op.name = OpName(name)
         REGISTRY[name] = OpSpec(
             name=name,
             call=op.apply if primitive else op,

@@ -433,7 +433,7 @@ class Tensor(TensorSurface):
         if self._data.dtype.kind == "f" and self._data.dtype != get_default_dtype():
             extras.append(f"dtype={self._data.dtype}")
         if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name}>")
+            extras.append(f"grad_fn={self.grad_fn!r}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"

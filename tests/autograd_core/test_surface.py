@@ -181,3 +181,33 @@ def test_bad_creation_raises_the_type_torch_raises(call):
         eval(call.format(i64="torch.int64"), {**vars(torch), "torch": torch})
     with pytest.raises(theirs.type):
         eval(call.format(i64="ag.int64"), {**vars(ag), "ag": ag})
+
+
+# ---------------------------------------------------------------- grad_fn
+
+
+def test_grad_fn_names_are_torchs_for_the_common_ops():
+    x, t = ag.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    for expression in ("x + x", "x - 1", "x * x", "x / 2", "-x", "x.exp()", "x.log()",
+                       "x.tanh()", "x.sigmoid()", "x.relu()", "x.sqrt()", "x.sum()"):  # fmt: skip
+        ours, theirs = eval(expression, {"x": x}), eval(expression, {"x": t})
+        assert ours.grad_fn.name() == theirs.grad_fn.name(), expression
+        assert repr(ours).endswith(f"grad_fn=<{theirs.grad_fn.name()}>)")
+
+
+def test_next_functions_walks_the_graph_as_the_neural_networks_tutorial_does():
+    w, b = ag.ones(3, requires_grad=True), ag.zeros(3, requires_grad=True)
+    loss = ((w * 2 + b).relu() * ag.ones(3)).sum()
+    tw, tb = torch.ones(3, requires_grad=True), torch.zeros(3, requires_grad=True)
+    theirs = ((tw * 2 + tb).relu() * torch.ones(3)).sum()
+
+    def walk(node):
+        if node is None:
+            return None
+        return (node.name(), [(walk(n), i) for n, i in node.next_functions])
+
+    assert walk(loss.grad_fn) == walk(theirs.grad_fn)
+    add = loss.grad_fn.next_functions[0][0].next_functions[0][0].next_functions[0][0]
+    accumulate = add.next_functions[1][0]
+    assert accumulate.variable is b and accumulate is add.next_functions[1][0]
+    assert accumulate.next_functions == ()

@@ -105,7 +105,7 @@ def test_tensors_hash_by_identity():
 def test_repr_shows_grad_fn_and_requires_grad():
     x = ag.tensor([1.0], requires_grad=True)
     assert repr(x) == "tensor([1.], requires_grad=True)"
-    assert repr(x * 2) == "tensor([2.], grad_fn=<mul>)"
+    assert repr(x * 2) == "tensor([2.], grad_fn=<MulBackward0>)"
     assert "dtype=float64" in repr(ag.tensor([1.0], dtype="float64"))
 
 
