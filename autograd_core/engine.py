@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .anomaly import CHECKING, anomaly_mode, check_seed, run_backward
+from .errors import ShapeError
 from .grad_mode import is_grad_enabled, set_grad_enabled
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _seed_gradient(root: Tensor, gradient: Tensor | np.ndarray | float | None) -
         return Tensor._from_op(np.ones_like(root._data), None)
     seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=root.dtype)
     if seed.shape != root.shape:
-        raise ValueError(
+        raise ShapeError(
             f"backward: gradient has shape {seed.shape} but the output has shape {root.shape}"
         )
     return seed

@@ -19,3 +19,9 @@ class ShapeError(ArgumentError):
 
 class DTypeError(RuntimeError, TypeError):
     """A dtype an op cannot take (e.g. requires_grad on integers, float ops on bools)."""
+
+
+class IndexingError(IndexError, ValueError):
+    """An index or dim that does not fit a tensor: an IndexError, as Python and PyTorch
+    raise for `t[i]` and an out-of-range dim, and a ValueError, as for any other bad
+    argument (numpy's AxisError is both too)."""

@@ -19,6 +19,7 @@ import numpy as np
 
 from .anomaly import anomaly_mode, check_forward
 from .dtypes import as_array, get_default_dtype, result_type, scalar_array
+from .errors import ArgumentError, ShapeError
 from .grad_mode import grad_enabled
 from .scope import current as current_scope
 from .tensor import IndexingError, Tensor, change_clock
@@ -250,19 +251,29 @@ def _node_of(tensor: Tensor) -> Any:
 
 
 def _raise_named(name: str, error: Exception, inputs: tuple[Tensor, ...]) -> None:
-    """Re-raise an error from a forward with the op's name and the input shapes in it."""
+    """Re-raise an error from a forward with the op's name and the input shapes in it.
+
+    A bad value becomes an `ArgumentError` (a `ShapeError` when shapes are at fault): a
+    ValueError as before, and the RuntimeError PyTorch raises for it.
+    """
     bare_index_error = isinstance(error, IndexError) and not isinstance(error, ValueError)
-    if str(error).startswith(f"{name}:") and not bare_index_error:
+    named = str(error).startswith(f"{name}:") and not bare_index_error
+    if named and (isinstance(error, (ArgumentError, IndexError)) or type(error) is TypeError):
         raise error
+    if isinstance(error, IndexError):
+        kind: type[Exception] = IndexingError
+    elif isinstance(error, TypeError):
+        kind = TypeError
+    else:
+        kind = ShapeError if _about_shapes(str(error)) else ArgumentError
+    if named:
+        raise kind(str(error)) from error
     shapes = " and ".join(str(x.shape) for x in inputs)
-    kind = (
-        IndexingError
-        if isinstance(error, IndexError)
-        else TypeError
-        if isinstance(error, TypeError)
-        else ValueError
-    )
     raise kind(f"{name}: {error} (input shapes {shapes})") from error
+
+
+def _about_shapes(message: str) -> bool:
+    return any(word in message for word in ("shape", "broadcast", "dimension", "size"))
 
 
 def _check_unchanged(ctx: Function, tensor: Tensor, saved_at: int) -> None:

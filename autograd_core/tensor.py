@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import as_array, get_default_dtype
+from .errors import DTypeError, IndexingError
 from .grad_mode import grad_enabled
 from .size import Size
 from .surface import TensorSurface
@@ -54,7 +55,7 @@ class Tensor(TensorSurface):
             data = data._data
         array = as_array(data, dtype, op="Tensor")
         if requires_grad and array.dtype.kind != "f":
-            raise TypeError(
+            raise DTypeError(
                 f"Tensor: only floating-point tensors can require grad, got dtype {array.dtype}"
             )
         self._data = array
@@ -133,7 +134,7 @@ class Tensor(TensorSurface):
                 "use .detach().requires_grad_() on a computed tensor"
             )
         if requires_grad and self.dtype.kind != "f":
-            raise TypeError(
+            raise DTypeError(
                 f"requires_grad_: only floating-point tensors can require grad, got {self.dtype}"
             )
         self.requires_grad = bool(requires_grad)
@@ -443,11 +444,6 @@ class Tensor(TensorSurface):
 # changes, so "changed after it was saved" is one comparison, and saving costs one tick.
 # next() on itertools.count is atomic, so the ticks stay unique across threads.
 change_clock = itertools.count(1)
-
-
-class IndexingError(IndexError, ValueError):
-    """An index that does not fit a tensor: an IndexError, as Python expects of `t[i]`,
-    and a ValueError, as for any other bad argument (numpy's AxisError is both too)."""
 
 
 def _check_inplace(tensor: Tensor, value: Any, op: str) -> None:

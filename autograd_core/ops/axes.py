@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import IndexingError
+
 
 def normalize_axis(axis: Any, ndim: int, op: str) -> int:
     """One axis as a non-negative int; a clear error names the op, axis and ndim."""
@@ -11,7 +13,7 @@ def normalize_axis(axis: Any, ndim: int, op: str) -> int:
         raise TypeError(f"{op}: axis must be an int, got {axis!r}")
     axis = int(axis)
     if not -ndim <= axis < ndim:
-        raise ValueError(
+        raise IndexingError(
             f"{op}: axis {axis} is out of range for a tensor with ndim {ndim} "
             f"(expected -{ndim} <= axis < {ndim})"
             if ndim

@@ -211,3 +211,32 @@ def test_next_functions_walks_the_graph_as_the_neural_networks_tutorial_does():
     accumulate = add.next_functions[1][0]
     assert accumulate.variable is b and accumulate is add.next_functions[1][0]
     assert accumulate.next_functions == ()
+
+
+# ----------------------------------------------------------------- errors
+
+BAD_INPUTS = [
+    "ones(2, 3) + ones(4)",
+    "ones(2, 3) @ ones(2, 3)",
+    "ones(2, 3).reshape(4, 2)",
+    "ones(6).reshape(-1, -1)",
+    "ones(2)[5]",
+    "ones(2, 2)[0, 0, 0]",
+    "ones(2, 3).size(3)",
+    "tensor([1, 2], requires_grad=True)",
+    "ones(2) + 'a'",
+    "zeros(-1)",
+    "ones(2).sum(3)",
+    "ones(2, 2).max(5)",
+    "ones(2, 3).backward(ones(3))",
+    "ones(2, requires_grad=True).sum().backward(ones(3))",
+]
+
+
+@pytest.mark.parametrize("expression", BAD_INPUTS)
+def test_bad_input_raises_an_exception_catchable_as_torchs(expression):
+    with pytest.raises(Exception) as theirs:
+        eval(expression, {**vars(torch), "torch": torch})
+    with pytest.raises(theirs.type) as ours:
+        eval(expression, {**vars(ag), "ag": ag})
+    assert str(ours.value), expression  # and a message
