@@ -108,6 +108,23 @@ NON_DIFFERENTIABLE = (
 )
 
 
+def __getattr__(name: str) -> object:
+    """`torch.nn`, `torch.optim` and `torch.utils.data` spelled on this module reach the `nn`
+    package (imported on first use: the engine itself does not need it)."""
+    if name in ("nn", "optim", "utils"):
+        import nn
+
+        return {"nn": nn, "optim": nn.optim, "utils": _Utils(nn.data)}[name]
+    raise AttributeError(f"module 'autograd_core' has no attribute {name!r}")
+
+
+class _Utils:
+    """`torch.utils` as far as this project has it: `utils.data` is `nn.data`."""
+
+    def __init__(self, data: object) -> None:
+        self.data = data
+
+
 def is_tensor(obj: object) -> bool:
     """True if `obj` is a Tensor (a Parameter included)."""
     return isinstance(obj, Tensor)

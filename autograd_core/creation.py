@@ -35,6 +35,17 @@ def _shape(sizes: tuple[Any, ...], op: str) -> tuple[int, ...]:
     return tuple(int(n) for n in sizes)
 
 
+def _sizes(size: tuple[Any, ...], keyword: dict[str, Any], op: str) -> tuple[Any, ...]:
+    """`*size`, or the `size=` keyword PyTorch also takes (`zeros(size=(2, 3))`)."""
+    if set(keyword) - {"size"}:
+        raise TypeError(f"{op}: unexpected keyword arguments {sorted(keyword)}")
+    if "size" in keyword:
+        if size:
+            raise TypeError(f"{op}: size given both as arguments and as size=")
+        return (keyword["size"],)
+    return size
+
+
 def _dtype(dtype: Any, default: np.dtype | None, op: str) -> np.dtype:
     if dtype is None:
         return get_default_dtype() if default is None else default
@@ -99,21 +110,45 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor(as_array(array, op="from_numpy"))
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    **keyword_size: Any,
+) -> Tensor:
     """A tensor of zeros: `zeros(2, 3)` or `zeros((2, 3))`."""
-    data = np.zeros(_shape(size, "zeros"), dtype=_dtype(dtype, None, "zeros"))
+    data = np.zeros(
+        _shape(_sizes(size, keyword_size, "zeros"), "zeros"), dtype=_dtype(dtype, None, "zeros")
+    )
     return _leaf(data, requires_grad, device, "zeros")
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    **keyword_size: Any,
+) -> Tensor:
     """A tensor of ones: `ones(2, 3)` or `ones((2, 3))`."""
-    data = np.ones(_shape(size, "ones"), dtype=_dtype(dtype, None, "ones"))
+    data = np.ones(
+        _shape(_sizes(size, keyword_size, "ones"), "ones"), dtype=_dtype(dtype, None, "ones")
+    )
     return _leaf(data, requires_grad, device, "ones")
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    **keyword_size: Any,
+) -> Tensor:
     """An uninitialised tensor (its values are whatever the memory held)."""
-    data = np.empty(_shape(size, "empty"), dtype=_dtype(dtype, None, "empty"))
+    data = np.empty(
+        _shape(_sizes(size, keyword_size, "empty"), "empty"), dtype=_dtype(dtype, None, "empty")
+    )
     return _leaf(data, requires_grad, device, "empty")
 
 
@@ -204,17 +239,35 @@ def eye(
 # --------------------------------------------------------------------- random
 
 
-def rand(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    **keyword_size: Any,
+) -> Tensor:
     """Uniform samples in [0, 1): `rand(2, 3)` or `rand((2, 3))`; seeded by `manual_seed`."""
     dtype = _float_dtype(dtype, "rand")
-    data = default_generator().random(_shape(size, "rand")).astype(dtype)
+    data = (
+        default_generator().random(_shape(_sizes(size, keyword_size, "rand"), "rand")).astype(dtype)
+    )
     return _leaf(data, requires_grad, device, "rand")
 
 
-def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    **keyword_size: Any,
+) -> Tensor:
     """Standard normal samples: `randn(2, 3)` or `randn((2, 3))`; seeded by `manual_seed`."""
     dtype = _float_dtype(dtype, "randn")
-    data = default_generator().standard_normal(_shape(size, "randn")).astype(dtype)
+    data = (
+        default_generator()
+        .standard_normal(_shape(_sizes(size, keyword_size, "randn"), "randn"))
+        .astype(dtype)
+    )
     return _leaf(data, requires_grad, device, "randn")
 
 
