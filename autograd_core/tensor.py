@@ -108,8 +108,8 @@ class Tensor(TensorSurface):
         return self.grad_fn is None
 
     @property
-    def T(self) -> Tensor:  # noqa: N802 (numpy's name)
-        return _ops.transpose(self)
+    def T(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+        return _ops.reversed_dims(self)
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
@@ -336,7 +336,16 @@ class Tensor(TensorSurface):
     def abs(self) -> Tensor:
         return _ops.abs(self)
 
+    def neg(self) -> Tensor:
+        return _ops.neg(self)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return _ops.pow(self, exponent)
+
     def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        return _ops.clip(self, min, max)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
         return _ops.clip(self, min, max)
 
     def maximum(self, other: Any) -> Tensor:
@@ -345,47 +354,81 @@ class Tensor(TensorSurface):
     def minimum(self, other: Any) -> Tensor:
         return _ops.minimum(self, other)
 
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.sum(self, axis, keepdims)
+    def sum(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.sum(self, dim, keepdim, **aliases)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.mean(self, axis, keepdims)
+    def mean(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.mean(self, dim, keepdim, **aliases)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.max(self, axis, keepdims)
+    def prod(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.prod(self, dim, keepdim, **aliases)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.min(self, axis, keepdims)
+    def max(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Any:
+        return _ops.max(self, dim, keepdim, **aliases)
 
-    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        return _ops.var(self, axis, keepdims, ddof)
+    def min(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Any:
+        return _ops.min(self, dim, keepdim, **aliases)
 
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.logsumexp(self, axis, keepdims)
+    def amax(self, dim: Any = (), keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.amax(self, dim, keepdim, **aliases)
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        return _ops.softmax(self, axis)
+    def amin(self, dim: Any = (), keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.amin(self, dim, keepdim, **aliases)
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        return _ops.log_softmax(self, axis)
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+        return _ops.var(self, dim, unbiased, keepdim, **kw)
 
-    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        return _ops.argmax(self, axis, keepdims)
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+        return _ops.std(self, dim, unbiased, keepdim, **kw)
 
-    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        return _ops.argmin(self, axis, keepdims)
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.norm(self, p, dim, keepdim, **kw)
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.logsumexp(self, dim, keepdim, **aliases)
+
+    def cumsum(self, dim: Any = None, **kw: Any) -> Tensor:
+        return _ops.cumsum(self, dim, **kw)
+
+    def softmax(self, dim: Any = -1, dtype: Any = None, **aliases: Any) -> Tensor:
+        return _ops.softmax(self, dim, dtype, **aliases)
+
+    def log_softmax(self, dim: Any = -1, dtype: Any = None, **aliases: Any) -> Tensor:
+        return _ops.log_softmax(self, dim, dtype, **aliases)
+
+    def argmax(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.argmax(self, dim, keepdim, **aliases)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.argmin(self, dim, keepdim, **aliases)
 
     def reshape(self, *shape: Any) -> Tensor:
         return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
 
-    def transpose(self, *axes: Any) -> Tensor:
-        return _ops.transpose(self, (axes[0] if len(axes) == 1 else axes) or None)
+    def permute(self, *dims: Any) -> Tensor:
+        return _ops.permute(self, *dims)
 
-    def flatten(self, start_axis: int = 0, end_axis: int = -1) -> Tensor:
-        return _ops.flatten(self, start_axis, end_axis)
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.transpose(self, dim0, dim1)
 
-    def squeeze(self, axis: Any = None) -> Tensor:
-        return _ops.squeeze(self, axis)
+    def swapaxes(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.transpose(self, dim0, dim1)
+
+    def t(self) -> Tensor:
+        return _ops.t(self)
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+        return _ops.matrix_transpose(self)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, dim: Any = None, **aliases: Any) -> Tensor:
+        return _ops.squeeze(self, dim, **aliases)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _ops.unsqueeze(self, dim)
 
     def expand_dims(self, axis: Any) -> Tensor:
         return _ops.expand_dims(self, axis)

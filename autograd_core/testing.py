@@ -87,16 +87,13 @@ def broadcastable_shapes(count: int, min_side: int = 1) -> st.SearchStrategy[Any
 
 def valid_axes(draw: Draw, ndim: int, label: str = "axis") -> Any:
     """None, one axis or a tuple of distinct axes, each possibly negative."""
-    kind = draw(
-        st.sampled_from(["none", "int", "tuple"] if ndim else ["none", "tuple"]),
-        label=f"{label} kind",
-    )
+    kind = draw(st.sampled_from(["none", "int", "tuple"]), label=f"{label} kind")
     if kind == "none":
         return None
-    if kind == "int":
-        return draw(st.integers(-ndim, ndim - 1), label=label)
+    if kind == "int":  # a 0-d tensor takes dim 0 or -1, as in PyTorch
+        return draw(st.integers(-max(ndim, 1), max(ndim, 1) - 1), label=label)
     if ndim == 0:
-        return ()
+        return draw(st.sampled_from([(), (0,), (-1,)]), label=label)
     chosen = draw(st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim), label=label)
     return tuple(a - ndim if draw(st.booleans(), label=f"{label} negative") else a for a in chosen)
 
@@ -208,25 +205,73 @@ def _binary(draw: Draw, spec: OpSpec) -> Sample:
 def _reduce(draw: Draw, spec: OpSpec) -> Sample:
     shape = draw(shapes(), label="shape")
     x = domain_array(draw, shape, _domain(spec, 0), "x")
-    axis = valid_axes(draw, len(shape))
-    return Sample((x,), {"axis": axis, "keepdims": draw(st.booleans(), label="keepdims")})
+    dim = valid_axes(draw, len(shape), "dim")
+    return Sample((x,), {"dim": dim, "keepdim": draw(st.booleans(), label="keepdim")})
+
+
+@sample_strategy("extremum")
+def _extremum(draw: Draw, spec: OpSpec) -> Sample:
+    """max/min: over everything, along one dim (values of the named tuple), or pairwise."""
+    shape = draw(shapes(), label="shape")
+    kind = draw(st.sampled_from(["all", "dim", "other"]), label="kind")
+    if kind == "other":
+        shape_x, shape_y = draw(broadcastable_shapes(2), label="shapes").input_shapes
+        return Sample(tuple(distinct_arrays(draw, [shape_x, shape_y], "x, y")))
+    (x,) = distinct_arrays(draw, [shape], "x")
+    if kind == "all":
+        return Sample((x,))
+    extent = max(len(shape), 1)
+    dim = draw(st.integers(-extent, extent - 1), label="dim")
+    return Sample((x,), {"dim": dim, "keepdim": draw(st.booleans(), label="keepdim")})
+
+
+def _reduced_count(shape: tuple[int, ...], dim: Any) -> int:
+    if dim is None or not shape:
+        return math.prod(shape)
+    return math.prod(shape[a] for a in (dim if isinstance(dim, tuple) else (dim,)))
 
 
 @sample_strategy("var")
 def _var(draw: Draw, spec: OpSpec) -> Sample:
     sample = _reduce(draw, spec)
-    x, axis = sample.args[0], sample.kwargs["axis"]
-    axes = range(x.ndim) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
-    count = math.prod(x.shape[a] for a in axes)
-    sample.kwargs["ddof"] = draw(st.integers(0, 1), label="ddof") if count > 1 else 0
+    count = _reduced_count(sample.args[0].shape, sample.kwargs["dim"])
+    # NOTE: std's square root needs a nonzero spread: distinct values, and count > correction
+    if count > 1:
+        sample.args = tuple(distinct_arrays(draw, [sample.args[0].shape], "x"))
+    sample.kwargs["correction"] = draw(st.integers(0, 1), label="correction") if count > 1 else 0
     return sample
+
+
+@sample_strategy("norm")
+def _norm(draw: Draw, spec: OpSpec) -> Sample:
+    sample = _reduce(draw, spec)
+    p = draw(st.sampled_from(["fro", 2, 1, 3, 1.5, np.inf, -np.inf]), label="p")
+    x = sample.args[0]
+    if p in (np.inf, -np.inf):  # a max of |x|: distinct magnitudes, away from 0
+        magnitude = distinct_arrays(draw, [x.shape], "x")[0]
+        signs = draw(hnp.arrays(np.int8, x.shape, elements=st.sampled_from([-1, 1])), label="signs")
+        x = np.asarray((magnitude - np.min(magnitude, initial=0) + 0.2) * signs)
+    elif p != "fro" and p != 2:  # |x|**p has a kink at 0
+        x = domain_array(draw, x.shape, "nonzero", "x")
+    elif _reduced_count(x.shape, sample.kwargs["dim"]) and x.size:
+        x = domain_array(draw, x.shape, "nonzero", "x")  # a norm away from its kink at 0
+    return Sample((x,), {"p": p, **sample.kwargs})
+
+
+@sample_strategy("along_dim")
+def _along_dim(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_side=0), label="shape")
+    x = domain_array(draw, shape, _domain(spec, 0), "x")
+    extent = max(len(shape), 1)
+    return Sample((x,), {"dim": draw(st.integers(-extent, extent - 1), label="dim")})
 
 
 @sample_strategy("softmax")
 def _softmax(draw: Draw, spec: OpSpec) -> Sample:
-    shape = draw(shapes(min_dims=1), label="shape")
+    shape = draw(shapes(), label="shape")
     x = domain_array(draw, shape, "real", "x")
-    return Sample((x,), {"axis": draw(st.integers(-len(shape), len(shape) - 1), label="axis")})
+    extent = max(len(shape), 1)
+    return Sample((x,), {"dim": draw(st.integers(-extent, extent - 1), label="dim")})
 
 
 @sample_strategy("clip")
@@ -238,7 +283,10 @@ def _clip(draw: Draw, spec: OpSpec) -> Sample:
     )
     low = draw(st.none() | st.integers(-20, 10).map(lambda k: k / 10 + 0.05), label="min")
     high = draw(st.none() | st.integers(-10, 20).map(lambda k: k / 10 + 0.05), label="max")
-    if low is not None and high is not None and low > high:
+    if low is None and high is None:
+        low = -0.95
+    # NOTE: min > max is valid (everything becomes max, as in PyTorch): keep it sometimes
+    if low is not None and high is not None and low > high and draw(st.booleans(), label="swap"):
         low, high = high, low
     return Sample((x,), {"min": low, "max": high})
 
@@ -282,13 +330,26 @@ def _reshape(draw: Draw, spec: OpSpec) -> Sample:
     return Sample((domain_array(draw, shape, "real", "x"),), {"shape": target})
 
 
+@sample_strategy("permute")
+def _permute(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(), label="shape")
+    dims = draw(st.permutations(range(len(shape))).map(tuple), label="dims")
+    if dims and draw(st.booleans(), label="negative dims"):
+        dims = tuple(a - len(shape) for a in dims)
+    return Sample((domain_array(draw, shape, "real", "x"),), {"dims": dims})
+
+
 @sample_strategy("transpose")
 def _transpose(draw: Draw, spec: OpSpec) -> Sample:
     shape = draw(shapes(), label="shape")
-    axes = draw(st.none() | st.permutations(range(len(shape))).map(tuple), label="axes")
-    if axes is not None and axes and draw(st.booleans(), label="negative axes"):
-        axes = tuple(a - len(shape) for a in axes)
-    return Sample((domain_array(draw, shape, "real", "x"),), {"axes": axes})
+    extent = max(len(shape), 1)
+    dim0, dim1 = (draw(st.integers(-extent, extent - 1), label=f"dim{i}") for i in range(2))
+    return Sample((domain_array(draw, shape, "real", "x"), dim0, dim1))
+
+
+@sample_strategy("t")
+def _t(draw: Draw, spec: OpSpec) -> Sample:
+    return Sample((domain_array(draw, draw(shapes(max_dims=2), label="shape"), "real", "x"),))
 
 
 @sample_strategy("broadcast_to")
@@ -317,8 +378,8 @@ def _stack(draw: Draw, spec: OpSpec) -> Sample:
     shape = draw(shapes(max_dims=3), label="shape")
     count = draw(st.integers(1, 3), label="count")
     arrays = [domain_array(draw, shape, "real", f"x{i}") for i in range(count)]
-    axis = draw(st.integers(-len(shape) - 1, len(shape)), label="axis")
-    return Sample((arrays,), {"axis": axis})
+    dim = draw(st.integers(-len(shape) - 1, len(shape)), label="dim")
+    return Sample((arrays,), {"dim": dim})
 
 
 @sample_strategy("pad")
@@ -375,21 +436,24 @@ def _flatten(draw: Draw, spec: OpSpec) -> Sample:
     shape = draw(shapes(), label="shape")
     x = domain_array(draw, shape, "real", "x")
     if not shape:
-        return Sample((x,))
+        return Sample((x,), {"start_dim": draw(st.sampled_from([0, -1]), label="start")})
     start = draw(st.integers(0, len(shape) - 1), label="start")
     end = draw(st.integers(start, len(shape) - 1), label="end")
-    return Sample((x,), {"start_axis": start, "end_axis": end - len(shape)})
+    return Sample((x,), {"start_dim": start, "end_dim": end - len(shape)})
 
 
 @sample_strategy("squeeze")
 def _squeeze(draw: Draw, spec: OpSpec) -> Sample:
     shape = draw(shapes(), label="shape")
-    ones = [i for i, n in enumerate(shape) if n == 1]
-    axis = draw(
-        st.none() | st.lists(st.sampled_from(ones), unique=True).map(tuple) if ones else st.none(),
-        label="axis",
-    )
-    return Sample((domain_array(draw, shape, "real", "x"),), {"axis": axis})
+    # dims of any extent: those that are not 1 stay, as in PyTorch
+    return Sample((domain_array(draw, shape, "real", "x"),), {"dim": valid_axes(draw, len(shape))})
+
+
+@sample_strategy("unsqueeze")
+def _unsqueeze(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(max_dims=3), label="shape")
+    dim = draw(st.integers(-len(shape) - 1, len(shape)), label="dim")
+    return Sample((domain_array(draw, shape, "real", "x"), dim))
 
 
 @sample_strategy("expand_dims")

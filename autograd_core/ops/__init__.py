@@ -1,12 +1,14 @@
 """The primitive ops, one module per family, and the composites built on them.
 
-Importing this package fills `autograd_core.function.REGISTRY`.
+Importing this package fills `autograd_core.function.REGISTRY`. `ALIASES`
+maps the second names PyTorch gives some ops (`concat` for `cat`) to the op.
 """
 
 from .elementwise import (
     abs,
     add,
     astype,
+    clamp,
     clip,
     div,
     equal,
@@ -32,40 +34,57 @@ from .elementwise import (
 from .linalg import matmul
 from .movement import (
     broadcast_to,
+    cat,
+    concat,
     concatenate,
     expand_dims,
     flatten,
     getitem,
+    matrix_transpose,
     pad,
+    permute,
     reshape,
+    reversed_dims,
     scatter_add,
     squeeze,
     stack,
+    swapaxes,
+    swapdims,
+    t,
     transpose,
+    unsqueeze,
 )
-from .reduce import (
-    argmax,
-    argmin,
-    log_softmax,
-    logsumexp,
-    max,
-    mean,
-    min,
-    softmax,
-    sum,
-    var,
-)
+from .reduce import amax, amin, argmax, argmin, cumsum, logsumexp, max, min, prod, sum
+from .statistics import log_softmax, mean, norm, softmax, std, var
 from .window import sliding_window, window_fold, window_max, window_max_scatter
 
+# Second names of ops, as PyTorch (or numpy, where PyTorch accepts it) spells them.
+ALIASES = {
+    "clamp": "clip",
+    "concat": "cat",
+    "concatenate": "cat",
+    "swapaxes": "transpose",
+    "swapdims": "transpose",
+    "matrix_transpose": "transpose",
+    "reversed_dims": "permute",
+}
+
 __all__ = [
+    "ALIASES",
     "abs",
     "add",
+    "amax",
+    "amin",
     "argmax",
     "argmin",
     "astype",
     "broadcast_to",
+    "cat",
+    "clamp",
     "clip",
+    "concat",
     "concatenate",
+    "cumsum",
     "div",
     "equal",
     "exp",
@@ -80,6 +99,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "matmul",
+    "matrix_transpose",
     "max",
     "maximum",
     "mean",
@@ -87,11 +107,15 @@ __all__ = [
     "minimum",
     "mul",
     "neg",
+    "norm",
     "not_equal",
     "pad",
+    "permute",
     "pow",
+    "prod",
     "relu",
     "reshape",
+    "reversed_dims",
     "scatter_add",
     "sigmoid",
     "sliding_window",
@@ -99,10 +123,15 @@ __all__ = [
     "sqrt",
     "squeeze",
     "stack",
+    "std",
     "sub",
     "sum",
+    "swapaxes",
+    "swapdims",
+    "t",
     "tanh",
     "transpose",
+    "unsqueeze",
     "var",
     "where",
     "window_fold",

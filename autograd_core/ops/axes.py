@@ -1,4 +1,9 @@
-"""Checking and normalising `axis` arguments, shared by the reductions and movements."""
+"""Checking and normalising dims, shared by the reductions and movements.
+
+Ops take PyTorch's `dim=` and `keepdim=` and, as PyTorch does, numpy's
+`axis=` and `keepdims=` spellings; `resolve_dim` merges the two. As in
+PyTorch, a 0-d tensor accepts dim 0 and -1 (it behaves as if it had one axis).
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,48 @@ from typing import Any
 from ..errors import IndexingError
 
 
+def resolve_dim(
+    op: str, dim: Any, keepdim: Any, axis: Any = None, keepdims: Any = None, reduce: bool = True
+) -> tuple[Any, bool]:
+    """(dim, keepdim) from PyTorch's names or numpy's aliases; a TypeError if both are given.
+
+    For a reduction (`reduce`) an empty tuple of dims means all dims, as in PyTorch.
+    """
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{op}: got both dim={dim!r} and its alias axis={axis!r}; give one")
+        dim = axis
+    if keepdims is not None:
+        if keepdim:
+            raise TypeError(f"{op}: got both keepdim and its alias keepdims; give one")
+        keepdim = keepdims
+    if reduce and isinstance(dim, (tuple, list)) and not dim:
+        dim = None
+    return dim, bool(keepdim)
+
+
 def normalize_axis(axis: Any, ndim: int, op: str) -> int:
-    """One axis as a non-negative int; a clear error names the op, axis and ndim."""
+    """One dim as a non-negative int; a clear error names the op, dim and ndim.
+
+    A 0-d tensor takes dim 0 or -1 (normalised to 0), as in PyTorch.
+    """
     if isinstance(axis, bool) or not hasattr(axis, "__index__"):
-        raise TypeError(f"{op}: axis must be an int, got {axis!r}")
+        raise TypeError(f"{op}: dim must be an int, got {axis!r}")
     axis = int(axis)
-    if not -ndim <= axis < ndim:
+    extent = max(ndim, 1)
+    if not -extent <= axis < extent:
         raise IndexingError(
-            f"{op}: axis {axis} is out of range for a tensor with ndim {ndim} "
-            f"(expected -{ndim} <= axis < {ndim})"
-            if ndim
-            else f"{op}: axis {axis} is out of range for a 0-d tensor (which has no axes)"
+            f"{op}: dim {axis} is out of range for a tensor with {ndim} dims "
+            f"(expected -{extent} <= dim < {extent})"
         )
-    return axis % ndim
+    return axis % extent
 
 
 def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
-    """None, an int or a tuple of ints as a sorted tuple of distinct non-negative axes."""
+    """None, an int or a tuple of ints as a sorted tuple of distinct non-negative dims.
+
+    On a 0-d tensor dim 0/-1 name no real axis, so they give ().
+    """
     if axis is None:
         return tuple(range(ndim))
     if isinstance(axis, (tuple, list)):
@@ -31,10 +61,15 @@ def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     else:
         axes = (normalize_axis(axis, ndim, op),)
     if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
-    return tuple(sorted(axes))
+        raise ValueError(f"{op}: dim {axis!r} repeats a dim")
+    return () if ndim == 0 else tuple(sorted(axes))
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
-    """The shape a reduction over `axes` has with keepdims=True."""
+    """The shape a reduction over `axes` has with keepdim=True."""
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape a reduction over `axes` has with keepdim=False."""
+    return tuple(n for i, n in enumerate(shape) if i not in axes)

@@ -57,7 +57,7 @@ class Mul(Function):
 
 @register("div", sample="binary", domains=("real", "nonzero"), reference=np.divide)
 class Div(Function):
-    """out = x / y;   dL/dx = grad / y,   dL/dy = -grad * x / y**2"""
+    """out = x / y;   dL/dx = grad / y,   dL/dy = -(grad / y) * (x / y)"""
 
     promotion = "float"
 
@@ -67,15 +67,21 @@ class Div(Function):
 
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
+        grad_x = grad / y
+        # NOTE: -grad * x / y**2 as two quotients: y**2 underflows (float32 y = 1e-23)
+        # where the true gradient is finite.
         return (
-            grad / y if ctx.needs_input_grad[0] else None,
-            -grad * x / (y * y) if ctx.needs_input_grad[1] else None,
+            grad_x if ctx.needs_input_grad[0] else None,
+            -grad_x * (x / y) if ctx.needs_input_grad[1] else None,
         )
 
 
 @register("pow", sample="binary", domains=("positive", "real"), reference=np.power)
 class Pow(Function):
-    """out = x ** y;   dL/dx = grad * y * x**(y-1),   dL/dy = grad * out * log(x)"""
+    """out = x ** y;   dL/dx = grad * y * x**(y-1),   dL/dy = grad * out * log(x)
+
+    As in PyTorch, dL/dx is 0 at x = y = 0 and dL/dy is 0 where x = 0 and y >= 0.
+    """
 
     def forward(ctx, x, y):
         out = x**y
@@ -84,10 +90,24 @@ class Pow(Function):
 
     def backward(ctx, grad):
         x, y, out = ctx.saved_tensors
-        return (
-            grad * y * x ** (y - 1) if ctx.needs_input_grad[0] else None,
-            grad * out * log(x) if ctx.needs_input_grad[1] else None,
-        )
+        grad_x = grad_y = None
+        # NOTE: double-where: masked entries compute on a safe base of 1, so neither the
+        # gradient nor its gradient meets 0 * inf (x**0 at 0, x**1 twice at 0, 0**y).
+        if ctx.needs_input_grad[0]:
+            both_zero = (np.asarray(y.data) == 0) & (np.asarray(x.data) == 0)
+            if both_zero.any():
+                safe = where(both_zero, 1.0, x)
+                grad_x = where(both_zero, 0.0, grad * y * safe ** (y - 1))
+            else:
+                grad_x = grad * y * x ** (y - 1)
+        if ctx.needs_input_grad[1]:
+            base_zero = (np.asarray(x.data) == 0) & (np.asarray(y.data) >= 0)
+            if base_zero.any():
+                safe = where(base_zero, 1.0, x)
+                grad_y = where(base_zero, 0.0, grad * out * log(safe))
+            else:
+                grad_y = grad * out * log(x)
+        return grad_x, grad_y
 
 
 @register("neg", sample="unary", reference=np.negative)
@@ -224,20 +244,21 @@ def _clip_reference(x: np.ndarray, min: Any, max: Any) -> np.ndarray:
 
 @register("clip", sample="clip", reference=_clip_reference)
 class Clip(Function):
-    """out = min(max(x, min), max);   dL/dx = grad where min <= x <= max, else 0"""
+    """out = min(max(x, min), max);   dL/dx = grad where min <= x <= max, else 0
+
+    With min > max every value becomes max (and gets no gradient), as in PyTorch.
+    """
 
     def forward(ctx, x, min=None, max=None):
-        if min is not None and max is not None and np.any(np.asarray(min) > np.asarray(max)):
-            raise ValueError(f"clip: min ({min}) must not exceed max ({max})")
+        if min is None and max is None:
+            raise ValueError("clip: at least one of min and max must not be None")
         inside = np.ones(x.shape, dtype=bool)
         if min is not None:
             inside &= x >= min
         if max is not None:
             inside &= x <= max
         ctx.save_for_backward(inside.astype(x.dtype))
-        if min is None and max is None:
-            return x.copy()
-        return np.clip(x, min, max)
+        return np.clip(x, min, max)  # min > max gives max everywhere, as PyTorch
 
     def backward(ctx, grad):
         (inside,) = ctx.saved_tensors
@@ -378,9 +399,24 @@ def abs(x: Any) -> Tensor:
     return Abs.apply(x)
 
 
-def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
-    """Limit x to [min, max] (either bound may be None); gradient passes where it is inside."""
-    return Clip.apply(x, min=min, max=max)
+def clip(input: Any, min: Any = None, max: Any = None) -> Tensor:
+    """Limit x to [min, max] (one bound may be None); gradient passes where it is inside.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.clamp(ag.tensor([-2.0, 0.5, 3.0]), min=0.0, max=1.0)
+    tensor([0. , 0.5, 1. ])
+    """
+    return Clip.apply(input, min=_bound(min), max=_bound(max))
+
+
+clamp = clip
+
+
+def _bound(value: Any) -> Any:
+    """A clip bound as a number or array (a Tensor bound is a constant here)."""
+    return np.asarray(value.data) if isinstance(value, Tensor) else value
 
 
 def maximum(x: Any, y: Any) -> Tensor:

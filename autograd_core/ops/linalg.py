@@ -18,9 +18,7 @@ from .movement import expand_dims, reshape
 def _swap_last(x: Tensor) -> Tensor:
     if x.ndim == 2:
         return x.T  # the common case, and the cheapest call of transpose
-    axes = list(range(x.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return x.transpose(axes)
+    return x.transpose(-2, -1)
 
 
 @register("matmul", sample="matmul", reference=np.matmul)

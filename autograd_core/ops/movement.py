@@ -94,25 +94,28 @@ def _resolved_shape(shape: tuple[Any, ...], x: np.ndarray) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-@register("transpose", sample="transpose", reference=np.transpose)
-class Transpose(Function):
-    """out = x with its axes permuted;   dL/dx = grad with the inverse permutation"""
+@register("permute", sample="permute", reference=lambda x, dims: np.transpose(x, dims))
+class Permute(Function):
+    """out = x with its dims reordered (out dim i is x dim dims[i]);   dL/dx = grad permuted back"""
 
     is_view = True
 
-    def forward(ctx, x, axes=None):
-        if axes is None:
-            axes = tuple(range(x.ndim))[::-1]
-        elif sorted(normalize_axes(axes, x.ndim, "transpose")) != list(range(x.ndim)):
-            raise ValueError(
-                f"transpose: axes {tuple(axes)} are not a permutation of the "
-                f"{x.ndim} axes of a tensor of shape {x.shape}"
-            )
-        ctx.axes = tuple(a % x.ndim for a in axes)
-        return np.transpose(x, ctx.axes)
+    def forward(ctx, x, dims):
+        ctx.dims = _permutation(dims, x.ndim, x.shape)
+        return np.transpose(x, ctx.dims)
 
     def backward(ctx, grad):
-        return (transpose(grad, tuple(np.argsort(ctx.axes).tolist())),)
+        return (Permute.apply(grad, dims=tuple(np.argsort(ctx.dims).tolist())),)
+
+
+def _permutation(dims: Any, ndim: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    axes = tuple(normalize_axis(a, ndim, "permute") for a in dims)
+    if sorted(axes) != list(range(ndim)):
+        raise ValueError(
+            f"permute: dims {tuple(dims)} are not a permutation of the "
+            f"{ndim} dims of a tensor of shape {shape}"
+        )
+    return axes
 
 
 @register("broadcast_to", sample="broadcast_to", reference=np.broadcast_to)
@@ -133,22 +136,20 @@ class BroadcastTo(Function):
         return (grad,)  # the engine's unbroadcast sums the repeated axes
 
 
-@register(
-    "concatenate", sample="concatenate", reference=lambda *xs, axis=0: np.concatenate(xs, axis)
-)
+@register("cat", sample="concatenate", reference=lambda *xs, axis=0: np.concatenate(xs, axis))
 class Concatenate(Function):
     """out = the inputs joined along `axis`;   each input gets its slice of grad"""
 
     def forward(ctx, *xs, axis=0):
         if not xs:
-            raise ValueError("concatenate: need at least one tensor")
+            raise ValueError("cat: need at least one tensor")
         if xs[0].ndim == 0:
-            raise ValueError("concatenate: 0-d tensors cannot be concatenated (use stack)")
+            raise ValueError("cat: 0-d tensors cannot be concatenated (use stack)")
         axis = normalize_axis(axis, xs[0].ndim, "concatenate")
         others = [x.shape[:axis] + x.shape[axis + 1 :] for x in xs]
         if any(x.ndim != xs[0].ndim for x in xs) or len(set(others)) > 1:
             raise ValueError(
-                f"concatenate: shapes {[x.shape for x in xs]} must match except along axis {axis}"
+                f"cat: shapes {[x.shape for x in xs]} must match except along dim {axis}"
             )
         ctx.axis = axis
         ctx.bounds = np.cumsum([0] + [x.shape[axis] for x in xs]).tolist()
@@ -267,9 +268,71 @@ def reshape(x: Tensor, shape: Any) -> Tensor:
     return Reshape.apply(x, shape=shape)
 
 
-def transpose(x: Tensor, axes: Sequence[int] | None = None) -> Tensor:
-    """Permute the axes (None reverses them, as `.T` does)."""
-    return Transpose.apply(x, axes=None if axes is None else tuple(axes))
+def permute(input: Any, *dims: Any) -> Tensor:
+    """Reorder the dims: out dim i is input dim dims[i] (a view, as in PyTorch).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.permute(ag.zeros((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    return Permute.apply(input, dims=tuple(dims))
+
+
+@register(
+    "transpose",
+    sample="transpose",
+    reference=lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1) if np.ndim(x) else x,
+)
+def transpose(input: Any, dim0: int, dim1: int) -> Tensor:
+    """Swap two dims (PyTorch's transpose; `permute` reorders them all).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.transpose(ag.zeros((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    a, b = normalize_axis(dim0, x.ndim, "transpose"), normalize_axis(dim1, x.ndim, "transpose")
+    dims = list(range(x.ndim))
+    if x.ndim:
+        dims[a], dims[b] = dims[b], dims[a]
+    return Permute.apply(x, dims=tuple(dims))
+
+
+swapaxes = swapdims = transpose
+
+
+@register("t", sample="t", reference=lambda x: np.transpose(x))
+def t(input: Any) -> Tensor:
+    """Transpose a matrix; 0-d and 1-d tensors come back as they are (as in PyTorch).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.t(ag.zeros((2, 3))).shape
+    (3, 2)
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if x.ndim > 2:
+        raise ValueError(f"t: expects a tensor with <= 2 dims, got shape {x.shape} (use mT)")
+    return Permute.apply(x, dims=tuple(range(x.ndim))[::-1])
+
+
+def reversed_dims(x: Tensor) -> Tensor:
+    """All dims reversed: `Tensor.T` (PyTorch deprecates it beyond 2 dims but keeps it)."""
+    return Permute.apply(x, dims=tuple(range(x.ndim))[::-1])
+
+
+def matrix_transpose(x: Tensor) -> Tensor:
+    """The last two dims swapped: `Tensor.mT`, the transpose of a batch of matrices."""
+    if x.ndim < 2:
+        raise ValueError(f"mT: needs a tensor with at least 2 dims, got shape {x.shape}")
+    return transpose(x, -2, -1)
 
 
 def broadcast_to(x: Tensor, shape: Any) -> Tensor:
@@ -277,9 +340,21 @@ def broadcast_to(x: Tensor, shape: Any) -> Tensor:
     return BroadcastTo.apply(x, shape=tuple(shape) if not isinstance(shape, int) else (shape,))
 
 
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis."""
-    return Concatenate.apply(*tensors, axis=axis)
+def cat(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing dim (also named `concat` and `concatenate`).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.cat([ag.zeros((2, 3)), ag.ones((1, 3))]).shape
+    (3, 3)
+    """
+    if axis is not None:
+        dim = axis
+    return Concatenate.apply(*tensors, axis=dim)
+
+
+concat = concatenate = cat
 
 
 def pad(x: Tensor, pad_width: Any, constant_values: float = 0) -> Tensor:
@@ -298,34 +373,66 @@ def scatter_add(x: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
 
 
 @register("flatten", sample="flatten")
-def flatten(x: Tensor, start_axis: int = 0, end_axis: int = -1) -> Tensor:
-    """Merge axes start_axis..end_axis into one (all of them by default)."""
-    x = x if isinstance(x, Tensor) else Tensor(x)
+def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims start_dim..end_dim into one (all of them by default); 0-d gives shape (1,).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.flatten(ag.zeros((2, 3, 4)), 1).shape
+    (2, 12)
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
     if x.ndim == 0:
+        normalize_axis(start_dim, 0, "flatten"), normalize_axis(end_dim, 0, "flatten")
         return reshape(x, (1,))
-    start = normalize_axis(start_axis, x.ndim, "flatten")
-    end = normalize_axis(end_axis, x.ndim, "flatten")
+    start = normalize_axis(start_dim, x.ndim, "flatten")
+    end = normalize_axis(end_dim, x.ndim, "flatten")
     if start > end:
-        raise ValueError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis}")
-    merged = int(np.prod(x.shape[start : end + 1], dtype=np.int64))
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    merged = math.prod(x.shape[start : end + 1])
     return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1 :]))
 
 
-@register("squeeze", sample="squeeze", reference=np.squeeze)
-def squeeze(x: Tensor, axis: Any = None) -> Tensor:
-    """Drop size-1 axes (all of them, or those named by `axis`)."""
-    x = x if isinstance(x, Tensor) else Tensor(x)
-    axes = normalize_axes(axis, x.ndim, "squeeze")
-    if axis is None:
-        axes = tuple(a for a in axes if x.shape[a] == 1)
-    elif any(x.shape[a] != 1 for a in axes):
-        raise ValueError(f"squeeze: axis {axis} of shape {x.shape} does not have size 1")
+@register("squeeze", sample="squeeze", reference=lambda x, dim=None: _squeeze_reference(x, dim))
+def squeeze(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+    """Drop size-1 dims (all of them, or those of `dim` that have size 1, as in PyTorch).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.squeeze(ag.zeros((1, 3, 1)), 1).shape, ag.squeeze(ag.zeros((1, 3, 1))).shape
+    ((1, 3, 1), (3,))
+    """
+    from .axes import resolve_dim
+
+    dim, _ = resolve_dim("squeeze", dim, False, axis, reduce=False)
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    axes = tuple(a for a in normalize_axes(dim, x.ndim, "squeeze") if x.shape[a] == 1)
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+def _squeeze_reference(x: np.ndarray, dim: Any) -> np.ndarray:
+    axes = normalize_axes(dim, x.ndim, "reference")
+    return np.squeeze(x, tuple(a for a in axes if x.shape[a] == 1))
+
+
+@register("unsqueeze", sample="unsqueeze", reference=lambda x, dim: np.expand_dims(x, dim))
+def unsqueeze(input: Any, dim: int) -> Tensor:
+    """Insert a size-1 dim at position `dim` of the result (-1: last).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.unsqueeze(ag.zeros((2, 3)), -1).shape
+    (2, 3, 1)
+    """
+    return expand_dims(input, normalize_axis(dim, np.ndim(input) + 1, "unsqueeze"))
 
 
 @register("expand_dims", sample="expand_dims", reference=np.expand_dims)
 def expand_dims(x: Tensor, axis: Any) -> Tensor:
-    """Insert size-1 axes at the positions `axis` of the result."""
+    """Insert size-1 dims at the positions `axis` of the result (numpy's name)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     ndim = x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1)
     axes = normalize_axes(axis, ndim, "expand_dims")
@@ -333,9 +440,18 @@ def expand_dims(x: Tensor, axis: Any) -> Tensor:
     return reshape(x, tuple(1 if i in axes else next(sizes) for i in range(ndim)))
 
 
-@register("stack", sample="stack", reference=lambda *xs, axis=0: np.stack(xs, axis))
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new axis."""
+@register("stack", sample="stack", reference=lambda *xs, dim=0: np.stack(xs, dim))
+def stack(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join same-shaped tensors along a new dim.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.stack([ag.zeros(3), ag.ones(3)], dim=1).shape
+    (3, 2)
+    """
+    if axis is not None:
+        dim = axis
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: need at least one tensor")
@@ -343,5 +459,5 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
         raise ValueError(
             f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}"
         )
-    axis = normalize_axis(axis, tensors[0].ndim + 1, "stack")
-    return concatenate([expand_dims(t, axis) for t in tensors], axis=axis)
+    dim = normalize_axis(dim, tensors[0].ndim + 1, "stack")
+    return cat([expand_dims(x, dim) for x in tensors], dim=dim)

@@ -243,7 +243,7 @@ def conv_transpose2d(
 
     group_in = channels // groups
     # (C, out/groups, KH, KW) -> (groups, C/groups, out/groups*KH*KW) -> swap the last two
-    kernel = weight.reshape(groups, group_in, group_out * kh * kw).transpose(0, 2, 1)
+    kernel = weight.reshape(groups, group_in, group_out * kh * kw).permute(0, 2, 1)
     # (N, C, H, W) -> (N, groups, C/groups, H*W)
     pixels = x.reshape(n, groups, group_in, height * width)
     # (groups, out/groups*KH*KW, C/groups) @ (N, groups, C/groups, H*W)

@@ -137,7 +137,7 @@ def max_pool2d(
     if not return_indices:
         return out
     with ag.no_grad():
-        windows = sliding_window(padded, kernel, stride, dilation).data
+        windows = np.asarray(sliding_window(padded, kernel, stride, dilation))
     # (N, C, KH, KW, OH, OW) -> (N, C, OH, OW, KH*KW)
     flat = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c, oh, ow, kh * kw)
     tap = np.argmax(flat, axis=-1)  # first maximum in row-major window order, as PyTorch

@@ -39,7 +39,7 @@ def test_integer_tensor_cannot_require_grad():
 
 @pytest.mark.parametrize("bad", [[1 + 2j], np.array(["a"]), np.array([object()]), "text"])
 def test_non_numeric_data_is_refused(bad):
-    with pytest.raises(TypeError, match="tensor: "):
+    with pytest.raises(TypeError, match="Tensor"):
         ag.tensor(bad)
 
 
@@ -55,7 +55,7 @@ def test_creation_helpers_take_numpy_and_pytorch_shapes():
     assert ag.zeros_like(ag.ones((2, 2), dtype="float64")).dtype == np.float64
     assert ag.ones_like(np.zeros(3)).data.sum() == 3
     assert ag.zeros(2, requires_grad=True).requires_grad
-    with pytest.raises(ValueError, match="zeros: a size cannot be negative"):
+    with pytest.raises(ValueError, match="zeros: a shape is a tuple of non-negative ints"):
         ag.zeros((2, -1))
 
 
@@ -105,14 +105,17 @@ def test_tensors_hash_by_identity():
 def test_repr_shows_grad_fn_and_requires_grad():
     x = ag.tensor([1.0], requires_grad=True)
     assert repr(x) == "tensor([1.], requires_grad=True)"
-    assert repr(x * 2) == "tensor([2.], grad_fn=<MulBackward0>)"
+    assert repr(x * 2) == "tensor([2.], grad_fn=<mul>)"
     assert "dtype=float64" in repr(ag.tensor([1.0], dtype="float64"))
 
 
 def test_transpose_T_and_reshape_forms():
     x = ag.tensor(np.arange(24.0).reshape(2, 3, 4))
     assert x.T.shape == (4, 3, 2)
-    assert x.transpose(1, 0, 2).shape == x.transpose((1, 0, 2)).shape == (3, 2, 4)
+    assert x.mT.shape == (2, 4, 3)
+    assert x.permute(1, 0, 2).shape == x.permute((1, 0, 2)).shape == (3, 2, 4)
+    assert x.transpose(0, 2).shape == (4, 3, 2)
+    np.testing.assert_array_equal(x.transpose(0, 1).data, np.swapaxes(x.data, 0, 1))
     assert x.reshape(6, 4).shape == x.reshape((6, 4)).shape == (6, 4)
     assert x.reshape(-1).shape == (24,)
 
@@ -147,7 +150,7 @@ def test_max_and_min_split_ties_into_equal_shares(data):
     axis = data.draw(st.integers(-len(shape), len(shape) - 1), label="axis")
     for reduce in (np.max, np.min):
         x = ag.tensor(values, requires_grad=True)
-        out = (ag.max if reduce is np.max else ag.min)(x, axis=axis)
+        out, _ = (ag.max if reduce is np.max else ag.min)(x, axis=axis)
         upstream = np.arange(1.0, out.numel() + 1).reshape(out.shape)
         out.backward(upstream)
         winners = values == reduce(values, axis=axis, keepdims=True)
@@ -212,9 +215,9 @@ def test_mismatched_broadcast_names_op_and_shapes():
 
 
 def test_axis_out_of_range_names_axis_and_ndim():
-    with pytest.raises(ValueError, match=r"sum: axis 2 is out of range for a tensor with ndim 2"):
+    with pytest.raises(IndexError, match=r"sum: dim 2 is out of range for a tensor with 2 dims"):
         ag.ones((2, 3)).sum(axis=2)
-    with pytest.raises(ValueError, match="repeated axis"):
+    with pytest.raises(ValueError, match="repeats a dim"):
         ag.ones((2, 3)).sum(axis=(0, -2))
 
 

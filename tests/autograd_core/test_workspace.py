@@ -39,11 +39,11 @@ def test_reshape_copy_into_workspace_keeps_values_and_gradients():
     x = ag.tensor(
         np.arange(2 * 512 * 600, dtype=np.float32).reshape(2, 512, 600), requires_grad=True
     )
-    outs = [x.transpose(0, 2, 1).reshape(2, -1) for _ in range(3)]  # copies, all alive at once
+    outs = [x.permute(0, 2, 1).reshape(2, -1) for _ in range(3)]  # copies, all alive at once
     for out in outs:
         np.testing.assert_array_equal(out.data, x.data.transpose(0, 2, 1).reshape(2, -1))
     del outs
-    again = x.transpose(0, 2, 1).reshape(2, -1)
+    again = x.permute(0, 2, 1).reshape(2, -1)
     np.testing.assert_array_equal(again.data, x.data.transpose(0, 2, 1).reshape(2, -1))
     again.sum().backward()
     np.testing.assert_array_equal(x.grad.data, np.ones_like(x.data))

@@ -1,0 +1,165 @@
+"""Ops written as torch expressions, evaluated with torch and with autograd_core.
+
+Each case is a function of the library module and float64 leaf tensors; the
+values, the gradients of a random weighting of the outputs (named-tuple
+results compared field by field), and for the error cases the exception
+types must agree with PyTorch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+
+torch = pytest.importorskip("torch", reason="the PyTorch oracle: pip install -e '.[torch]'")
+
+RNG = np.random.default_rng(0)
+
+
+def _arrays(shapes, kind="real"):
+    arrays = []
+    for shape in shapes:
+        a = RNG.uniform(-2, 2, shape)
+        if kind == "positive":
+            a = np.abs(a) + 0.2
+        arrays.append(a)
+    return arrays
+
+
+def _evaluate(lib, expression, arrays):
+    leaves = [lib.tensor(a, requires_grad=True) for a in arrays]
+    out = expression(lib, *leaves)
+    outs = tuple(out) if isinstance(out, tuple) else (out,)
+    values = [np.asarray(o.detach().numpy()) for o in outs]
+    differentiable = [o for o in outs if o.requires_grad]
+    grads = [None] * len(leaves)
+    if differentiable:
+        loss = sum((o * lib.tensor(_weights(o.shape))).sum() for o in differentiable)
+        loss.backward()
+        grads = [None if x.grad is None else np.asarray(x.grad.numpy()) for x in leaves]
+    return values, grads
+
+
+def _weights(shape):
+    return np.cos(np.arange(int(np.prod(shape))) + 1.0).reshape(shape)
+
+
+def assert_same_as_torch(expression, arrays):
+    theirs = _evaluate(torch, expression, arrays)
+    ours = _evaluate(ag, expression, arrays)
+    for mine, expected in zip(ours[0], theirs[0]):
+        assert mine.shape == expected.shape
+        np.testing.assert_allclose(mine, expected, rtol=1e-10, atol=1e-12)
+    for mine, expected in zip(ours[1], theirs[1]):
+        if expected is None or not np.any(expected):
+            assert mine is None or not np.any(mine)
+        else:
+            np.testing.assert_allclose(mine, expected, rtol=1e-10, atol=1e-12)
+
+
+SIGNATURES = {
+    "sum_dim": (lambda m, x: m.sum(x, dim=1), [(2, 3)]),
+    "sum_dim_tuple_keepdim": (lambda m, x: x.sum((0, 2), keepdim=True), [(2, 3, 4)]),
+    "sum_axis_alias": (lambda m, x: m.sum(x, axis=0), [(2, 3)]),
+    "sum_keepdims_alias": (lambda m, x: x.sum(axis=1, keepdims=True), [(2, 3)]),
+    "sum_0d_dim0": (lambda m, x: m.sum(x, 0), [()]),
+    "sum_0d_dim-1": (lambda m, x: x.sum(-1), [()]),
+    "mean_dim_keepdim": (lambda m, x: x.mean(dim=-1, keepdim=True), [(3, 4)]),
+    "mean_0d": (lambda m, x: m.mean(x, 0), [()]),
+    "softmax_0d": (lambda m, x: m.softmax(x, 0), [()]),
+    "log_softmax_0d": (lambda m, x: m.log_softmax(x, -1), [()]),
+    "logsumexp_0d": (lambda m, x: m.logsumexp(x, 0), [()]),
+    "logsumexp_dim": (lambda m, x: m.logsumexp(x, dim=1, keepdim=True), [(2, 3)]),
+    "softmax_dim": (lambda m, x: x.softmax(dim=0), [(3, 2)]),
+    "max_dim": (lambda m, x: m.max(x, 1), [(3, 4)]),
+    "max_dim_keepdim": (lambda m, x: x.max(dim=0, keepdim=True), [(3, 4)]),
+    "max_0d_dim": (lambda m, x: m.max(x, 0), [()]),
+    "max_all": (lambda m, x: m.max(x), [(3, 4)]),
+    "max_other": (lambda m, x, y: m.max(x, y), [(3, 4), (4,)]),
+    "min_dim": (lambda m, x: m.min(x, -1), [(3, 4)]),
+    "min_other": (lambda m, x, y: x.min(y), [(3, 1), (4,)]),
+    "max_values_field": (lambda m, x: m.max(x, 1).values, [(2, 5)]),
+    "min_indices_field": (lambda m, x: m.min(x, 1).indices, [(2, 5)]),
+    "amax_dims": (lambda m, x: m.amax(x, dim=(0, 2)), [(2, 3, 4)]),
+    "amin_keepdim": (lambda m, x: x.amin(1, keepdim=True), [(2, 3)]),
+    "argmax_dim": (lambda m, x: m.argmax(x, dim=1, keepdim=True), [(3, 4)]),
+    "argmin_all": (lambda m, x: x.argmin(), [(3, 4)]),
+    "var_default_unbiased": (lambda m, x: x.var(), [(3, 4)]),
+    "var_dim": (lambda m, x: m.var(x, 1), [(3, 4)]),
+    "var_correction0": (lambda m, x: m.var(x, dim=0, correction=0), [(3, 4)]),
+    "var_unbiased_false": (lambda m, x: x.var(1, unbiased=False, keepdim=True), [(3, 4)]),
+    "var_positional_unbiased": (lambda m, x: m.var(x, 0, True), [(3, 4)]),
+    "var_correction2": (lambda m, x: m.var(x, correction=2), [(6,)]),
+    "std_default": (lambda m, x: x.std(), [(3, 4)]),
+    "std_dim_correction0": (lambda m, x: m.std(x, dim=1, correction=0), [(3, 4)]),
+    "transpose_2d": (lambda m, x: x.transpose(0, 1), [(2, 3)]),
+    "transpose_3d_negative": (lambda m, x: m.transpose(x, -1, 0), [(2, 3, 4)]),
+    "transpose_same": (lambda m, x: x.transpose(1, 1), [(2, 3)]),
+    "permute": (lambda m, x: x.permute(2, 0, 1), [(2, 3, 4)]),
+    "permute_tuple": (lambda m, x: m.permute(x, (1, 0, 2)), [(2, 3, 4)]),
+    "t_2d": (lambda m, x: x.t(), [(2, 3)]),
+    "t_1d": (lambda m, x: m.t(x), [(3,)]),
+    "T_2d": (lambda m, x: x.T, [(2, 3)]),
+    "mT": (lambda m, x: x.mT, [(2, 3, 4)]),
+    "squeeze_non_1_noop": (lambda m, x: x.squeeze(1), [(1, 3, 1)]),
+    "squeeze_dim": (lambda m, x: m.squeeze(x, 0), [(1, 3, 1)]),
+    "squeeze_all": (lambda m, x: x.squeeze(), [(1, 3, 1)]),
+    "squeeze_tuple": (lambda m, x: x.squeeze((0, 1)), [(1, 3, 1)]),
+    "unsqueeze": (lambda m, x: x.unsqueeze(-1), [(2, 3)]),
+    "unsqueeze_front": (lambda m, x: m.unsqueeze(x, 0), [(2, 3)]),
+    "flatten_start": (lambda m, x: m.flatten(x, 1), [(2, 3, 4)]),
+    "flatten_range": (lambda m, x: x.flatten(0, 1), [(2, 3, 4)]),
+    "flatten_0d": (lambda m, x: x.flatten(), [()]),
+    "clamp_min_gt_max": (lambda m, x: m.clamp(x, 3, 0), [(2, 3)]),
+    "clip_min_gt_max": (lambda m, x: x.clip(1.0, -1.0), [(2, 3)]),
+    "clamp_min_only": (lambda m, x: x.clamp(min=0.0), [(2, 3)]),
+    "cat_dim": (lambda m, x, y: m.cat([x, y], dim=1), [(2, 3), (2, 1)]),
+    "concat": (lambda m, x, y: m.concat([x, y]), [(2, 3), (1, 3)]),
+    "stack_dim": (lambda m, x, y: m.stack([x, y], dim=-1), [(2, 3), (2, 3)]),
+}
+
+
+@pytest.mark.parametrize("name", SIGNATURES)
+def test_signature_matches_torch(name):
+    expression, shapes = SIGNATURES[name]
+    assert_same_as_torch(expression, _arrays(shapes))
+
+
+ERRORS = {
+    "sum_dim_out_of_range": (lambda m, x: x.sum(2), [(2, 3)], IndexError),
+    "sum_0d_dim_1": (lambda m, x: m.sum(x, 1), [()], IndexError),
+    "softmax_dim_out_of_range": (lambda m, x: m.softmax(x, 3), [(2, 3)], IndexError),
+    "transpose_out_of_range": (lambda m, x: x.transpose(0, 2), [(2, 3)], IndexError),
+    "t_3d": (lambda m, x: x.t(), [(2, 3, 4)], RuntimeError),
+    "permute_wrong_length": (lambda m, x: x.permute(1, 0), [(2, 3, 4)], RuntimeError),
+    "squeeze_out_of_range": (lambda m, x: x.squeeze(3), [(1, 3)], IndexError),
+    "cumsum_out_of_range": (lambda m, x: m.cumsum(x, 2), [(2, 3)], IndexError),
+}
+
+
+@pytest.mark.parametrize("name", ERRORS)
+def test_error_is_caught_as_torch_raises_it(name):
+    expression, shapes, kind = ERRORS[name]
+    arrays = _arrays(shapes)
+    with pytest.raises(kind):
+        expression(torch, *[torch.tensor(a) for a in arrays])
+    with pytest.raises(kind if kind is not RuntimeError else (RuntimeError, ValueError)):
+        expression(ag, *[ag.tensor(a) for a in arrays])
+
+
+def test_dim_and_its_alias_together_are_refused():
+    x = ag.ones((2, 3))
+    with pytest.raises(TypeError, match="sum: got both dim=0 and its alias axis=1"):
+        ag.sum(x, dim=0, axis=1)
+    with pytest.raises(TypeError, match="mean: got both keepdim and its alias keepdims"):
+        x.mean(0, keepdim=True, keepdims=True)
+
+
+def test_max_with_dim_is_a_named_tuple_that_unpacks():
+    values, indices = ag.max(ag.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 7.0]]), 1)
+    assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0]
+    assert indices.dtype == np.int64
+    result = ag.tensor([[1.0, 5.0]]).min(dim=1)
+    assert result[0] is result.values and type(result).__name__ == "min"
