@@ -369,10 +369,10 @@ class Tensor(TensorSurface):
     def min(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Any:
         return _ops.min(self, dim, keepdim, **aliases)
 
-    def amax(self, dim: Any = (), keepdim: bool = False, **aliases: Any) -> Tensor:
+    def amax(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
         return _ops.amax(self, dim, keepdim, **aliases)
 
-    def amin(self, dim: Any = (), keepdim: bool = False, **aliases: Any) -> Tensor:
+    def amin(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
         return _ops.amin(self, dim, keepdim, **aliases)
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, **kw: Any) -> Any:

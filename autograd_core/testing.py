@@ -226,7 +226,7 @@ def _extremum(draw: Draw, spec: OpSpec) -> Sample:
 
 
 def _reduced_count(shape: tuple[int, ...], dim: Any) -> int:
-    if dim is None or not shape:
+    if dim is None or dim == () or not shape:
         return math.prod(shape)
     return math.prod(shape[a] for a in (dim if isinstance(dim, tuple) else (dim,)))
 

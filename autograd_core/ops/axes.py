@@ -13,12 +13,9 @@ from ..errors import IndexingError
 
 
 def resolve_dim(
-    op: str, dim: Any, keepdim: Any, axis: Any = None, keepdims: Any = None, reduce: bool = True
+    op: str, dim: Any, keepdim: Any, axis: Any = None, keepdims: Any = None
 ) -> tuple[Any, bool]:
-    """(dim, keepdim) from PyTorch's names or numpy's aliases; a TypeError if both are given.
-
-    For a reduction (`reduce`) an empty tuple of dims means all dims, as in PyTorch.
-    """
+    """(dim, keepdim) from PyTorch's names or numpy's aliases; a TypeError if both are given."""
     if axis is not None:
         if dim is not None:
             raise TypeError(f"{op}: got both dim={dim!r} and its alias axis={axis!r}; give one")
@@ -27,8 +24,6 @@ def resolve_dim(
         if keepdim:
             raise TypeError(f"{op}: got both keepdim and its alias keepdims; give one")
         keepdim = keepdims
-    if reduce and isinstance(dim, (tuple, list)) and not dim:
-        dim = None
     return dim, bool(keepdim)
 
 
@@ -49,12 +44,13 @@ def normalize_axis(axis: Any, ndim: int, op: str) -> int:
     return axis % extent
 
 
-def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
+def normalize_axes(axis: Any, ndim: int, op: str, empty_is_all: bool = True) -> tuple[int, ...]:
     """None, an int or a tuple of ints as a sorted tuple of distinct non-negative dims.
 
-    On a 0-d tensor dim 0/-1 name no real axis, so they give ().
+    None means all dims, and so does () where `empty_is_all` (PyTorch's reductions);
+    on a 0-d tensor dim 0/-1 name no real axis, so they give ().
     """
-    if axis is None:
+    if axis is None or (empty_is_all and isinstance(axis, (tuple, list)) and not axis):
         return tuple(range(ndim))
     if isinstance(axis, (tuple, list)):
         axes = tuple(normalize_axis(a, ndim, op) for a in axis)

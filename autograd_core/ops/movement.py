@@ -406,14 +406,15 @@ def squeeze(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
     """
     from .axes import resolve_dim
 
-    dim, _ = resolve_dim("squeeze", dim, False, axis, reduce=False)
+    dim, _ = resolve_dim("squeeze", dim, False, axis)
     x = input if isinstance(input, Tensor) else Tensor(input)
-    axes = tuple(a for a in normalize_axes(dim, x.ndim, "squeeze") if x.shape[a] == 1)
+    named = normalize_axes(dim, x.ndim, "squeeze", empty_is_all=False)
+    axes = tuple(a for a in named if x.shape[a] == 1)
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
 def _squeeze_reference(x: np.ndarray, dim: Any) -> np.ndarray:
-    axes = normalize_axes(dim, x.ndim, "reference")
+    axes = normalize_axes(dim, x.ndim, "reference", empty_is_all=False)
     return np.squeeze(x, tuple(a for a in axes if x.shape[a] == 1))
 
 
@@ -435,7 +436,7 @@ def expand_dims(x: Tensor, axis: Any) -> Tensor:
     """Insert size-1 dims at the positions `axis` of the result (numpy's name)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     ndim = x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1)
-    axes = normalize_axes(axis, ndim, "expand_dims")
+    axes = normalize_axes(axis, ndim, "expand_dims", empty_is_all=False)
     sizes = iter(x.shape)
     return reshape(x, tuple(1 if i in axes else next(sizes) for i in range(ndim)))
 

@@ -229,7 +229,7 @@ def _converted(x: Any, dtype: Any) -> Any:
 
 
 def amax(
-    input: Any, dim: Any = (), keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
+    input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
 ) -> Tensor:
     """Largest value over `dim` (() or None: all dims); tied maxima share the gradient.
 
@@ -240,15 +240,15 @@ def amax(
     tensor([3., 5.])
     """
     dim, keepdim = resolve_dim("amax", dim, keepdim, axis, keepdims)
-    return Max.apply(input, dim=None if dim == () else dim, keepdim=keepdim)
+    return Max.apply(input, dim=dim, keepdim=keepdim)
 
 
 def amin(
-    input: Any, dim: Any = (), keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
+    input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
 ) -> Tensor:
     """Smallest value over `dim` (() or None: all dims); tied minima share the gradient."""
     dim, keepdim = resolve_dim("amin", dim, keepdim, axis, keepdims)
-    return Min.apply(input, dim=None if dim == () else dim, keepdim=keepdim)
+    return Min.apply(input, dim=dim, keepdim=keepdim)
 
 
 def max(
