@@ -158,7 +158,7 @@ def adaptive_max_pool2d(
         kh, kw = rows.shape[1], columns.shape[1]
         # (N, C, H, W) -> (N, C, OH, KH, OW, KW): every bin, short ones padded by repeats
         bins = x[:, :, rows[:, :, None, None], columns[None, None, :, :]]
-        out = ag.ops.max(bins, axis=(3, 5))
+        out = ag.ops.amax(bins, dim=(3, 5))
         indices = None
         if return_indices:
             # (N, C, OH, KH, OW, KW) -> (N, C, OH, OW, KH*KW), bins in row-major order

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Tensor
+from autograd_core.ops.axes import normalize_axes
 
 from .trace import Graph, UnsupportedOperatorError
 
@@ -213,13 +214,12 @@ def _binary(op_type: str) -> Any:
 
 
 def _reduce(op_type: str, axes_as_input: bool) -> Any:
-    def convert(g: Graph, out: Tensor, x: Any, axis: Any = None, keepdims: bool = False) -> None:
-        ndim = np.ndim(x)
-        axes = list(range(ndim)) if axis is None else [int(a) % ndim for a in np.atleast_1d(axis)]
+    def convert(g: Graph, out: Tensor, x: Any, dim: Any = None, keepdim: bool = False) -> None:
+        axes = list(normalize_axes(dim, np.ndim(x), op_type))
         if axes_as_input:
-            g.node(op_type, [g.value(x), g.int64s(axes, "axes")], out, keepdims=int(keepdims))
+            g.node(op_type, [g.value(x), g.int64s(axes, "axes")], out, keepdims=int(keepdim))
         else:
-            g.node(op_type, [g.value(x)], out, axes=axes, keepdims=int(keepdims))
+            g.node(op_type, [g.value(x)], out, axes=axes, keepdims=int(keepdim))
 
     return convert
 
@@ -231,8 +231,8 @@ def reshape(g: Graph, out: Tensor, x: Any, shape: Any) -> None:
     g.node("Reshape", [g.value(x), g.int64s(target)], out)
 
 
-def transpose(g: Graph, out: Tensor, x: Any, axes: Any) -> None:
-    perm = list(range(np.ndim(x)))[::-1] if axes is None else [int(a) for a in axes]
+def permute(g: Graph, out: Tensor, x: Any, dims: Any) -> None:
+    perm = [int(a) % max(np.ndim(x), 1) for a in dims]
     g.node("Transpose", [g.value(x)], out, perm=perm)
 
 
@@ -270,11 +270,11 @@ PRIMITIVES = {
     "matmul": _binary("MatMul"), "neg": _unary("Neg"), "exp": _unary("Exp"),
     "log": _unary("Log"), "sqrt": _unary("Sqrt"), "tanh": _unary("Tanh"),
     "sigmoid": _unary("Sigmoid"), "relu": _unary("Relu"), "abs": _unary("Abs"),
-    "clip": clip, "astype": astype, "reshape": reshape, "transpose": transpose,
-    "broadcast_to": broadcast_to, "concatenate": concatenate, "pad": pad,
+    "clip": clip, "astype": astype, "reshape": reshape, "permute": permute,
+    "broadcast_to": broadcast_to, "cat": concatenate, "pad": pad,
     "sum": _reduce("ReduceSum", axes_as_input=True),
-    "max": _reduce("ReduceMax", axes_as_input=False),
-    "min": _reduce("ReduceMin", axes_as_input=False),
+    "amax": _reduce("ReduceMax", axes_as_input=False),
+    "amin": _reduce("ReduceMin", axes_as_input=False),
     "logsumexp": _reduce("ReduceLogSumExp", axes_as_input=False),
 }
 # fmt: on

@@ -215,11 +215,11 @@ def roi_pool(input: Tensor, boxes: Any, output_size: Any, spatial_scale: float =
         rows[:, :, :, None, None],
         columns[:, None, None, :, :],
     ]
-    out = ag.ops.max(bins, axis=(2, 4))  # (K, PH, PW, C)
+    out = ag.ops.amax(bins, dim=(2, 4))  # (K, PH, PW, C)
     empty = (row_high <= row_low)[:, :, None] | (column_high <= column_low)[:, None, :]
     if empty.any():
         out = ag.where(empty[..., None], 0.0, out)
-    return ag.ops.transpose(out, (0, 3, 1, 2))  # (K, PH, PW, C) -> (K, C, PH, PW)
+    return ag.ops.permute(out, (0, 3, 1, 2))  # (K, PH, PW, C) -> (K, C, PH, PW)
 
 
 class RoIAlign(Module):

@@ -145,7 +145,7 @@ def test_elementwise_and_shape_primitives_export():
     class Elementwise(nn.Module):
         def forward(self, x):
             y = ag.exp(-x.abs()) * 2.0 + ag.sqrt(x * x + 1.0) / 3.0 - ag.log(x * x + 2.0)
-            z = ag.clip(y, -1.0, 1.0).reshape(x.shape[0], 2, 3).transpose((0, 2, 1))
+            z = ag.clip(y, -1.0, 1.0).reshape(x.shape[0], 2, 3).permute(0, 2, 1)
             return ag.maximum(z, 0.1).sum(1) + ag.pad(x, ((0, 0), (1, 1))).sum(1, keepdims=True)
 
     x = ag.randn(2, 6)
