@@ -353,8 +353,9 @@ def cumsum(input: Any, dim: Any = None, *, axis: Any = None, dtype: Any = None) 
 
 def _arg_reduce(function: Any, op: str, x: Any, dim: Any, keepdim: bool) -> Tensor:
     data = np.asarray(x.data if isinstance(x, Tensor) else x)
-    if data.size == 0:
-        raise ValueError(f"{op}: cannot reduce an empty tensor (shape {data.shape})")
+    empty_dim = dim is None or data.ndim == 0 or data.shape[normalize_axis(dim, data.ndim, op)] == 0
+    if data.size == 0 and empty_dim:
+        raise ValueError(f"{op}: cannot reduce an empty dim (shape {data.shape})")
     if dim is None:
         index = function(data, axis=None, keepdims=keepdim)
     elif data.ndim == 0:
