@@ -18,11 +18,16 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 CELL_TIMEOUT = 120  # seconds per cell; the slowest notebook takes about 20 s in all
 
 
-def test_notebooks_are_all_found():
-    numbers = [int(path.stem[:2]) for path in NOTEBOOKS]
+def test_notebooks_are_all_found_and_indexed():
+    names = [path.stem for path in NOTEBOOKS]
+    numbers = [int(name[:2]) for name in names]
     assert numbers[:8] == list(range(1, 9)), numbers  # the first half of the course
     assert numbers == sorted(set(numbers)), numbers  # each number once
-    assert {9, 12} <= set(numbers), numbers  # architectures, segmentation
+    assert {9, 11, 12} <= set(numbers), numbers  # architectures, detection, segmentation
+    index, readme = (NOTEBOOK_DIR / "README.md").read_text(), (ROOT / "README.md").read_text()
+    for name in names:  # each listed in both indexes
+        assert f"`{name}`" in index, f"{name} is missing from notebooks/README.md"
+        assert f"(notebooks/{name}.ipynb)" in readme, f"{name} is missing from README.md"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
