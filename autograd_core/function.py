@@ -379,8 +379,10 @@ class OpSpec:
     """What the tests and the graph viewer know about one registered op.
 
     `call` builds the op from tensors; `sample` names the input strategy in
-    `autograd_core.testing`; `domains` gives each input's valid values;
-    `reference` computes the same forward on numpy arrays.
+    `autograd_core.op_samples`; `domains` gives each input's valid values;
+    `kinks` the points of the first input where the op is not smooth (the
+    gradient tests keep away from them); `reference` computes the same
+    forward on numpy arrays.
     """
 
     name: str
@@ -388,6 +390,7 @@ class OpSpec:
     sample: str
     domains: tuple[str, ...]
     reference: Callable[..., np.ndarray] | None
+    kinks: tuple[float, ...] = ()
 
 
 REGISTRY: dict[str, OpSpec] = {}
@@ -398,6 +401,7 @@ def register(
     *,
     sample: str,
     domains: tuple[str, ...] = ("real",),
+    kinks: tuple[float, ...] = (),
     reference: Callable[..., np.ndarray] | None = None,
 ) -> Callable[[Any], Any]:
     """Class or function decorator that adds a differentiable op to `REGISTRY`.
@@ -418,6 +422,7 @@ def register(
             sample=sample,
             domains=domains,
             reference=reference,
+            kinks=tuple(kinks),
         )
         return op
 

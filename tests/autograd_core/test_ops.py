@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
 from autograd_core.function import REGISTRY
-from autograd_core.testing import SAMPLES, draw_call
+from autograd_core.op_samples import SAMPLES, draw_call
 
 SPECS = sorted(REGISTRY.values(), key=lambda spec: spec.name)
 WITH_REFERENCE = [spec for spec in SPECS if spec.reference is not None]
@@ -33,7 +33,7 @@ def _leaves(arrays):
 def test_every_op_has_a_sample_strategy():
     missing = [spec.name for spec in SPECS if spec.sample not in SAMPLES]
     assert not missing, (
-        f"ops whose sample strategy is not defined in autograd_core.testing: {missing}"
+        f"ops whose sample strategy is not defined in autograd_core.op_samples: {missing}"
     )
 
 
