@@ -2,6 +2,9 @@
 
 Every function here is a composition of `autograd_core` ops, so its
 gradient comes from the engine's primitives; there is no backward code in nn.
+Each differentiable one is registered (`autograd_core.function.register`), so
+the registry's hypothesis suite checks it to second order; its sample
+strategy is in `nn.functional.op_samples`.
 """
 
 from .activation import leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
@@ -32,6 +35,11 @@ from .adaptive_pooling import (
 )
 
 # --- end of other helpers' imports ---
+
+# What the registry's hypothesis suite cannot check, and why (every other name is registered).
+NOT_IN_REGISTRY = {
+    "dropout": "a random mask each call; tests/nn/test_functional.py checks its gradient",
+}
 
 __all__ = [
     "relu",

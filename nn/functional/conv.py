@@ -14,6 +14,7 @@ from typing import Any
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.function import register
 from autograd_core.ops.window import pair, sliding_window, window_fold
 
 from ._convert import as_tensor
@@ -113,6 +114,7 @@ def pad_spatial(x: Tensor, padding: Padding, value: float = 0.0) -> Tensor:
     return ag.pad(x, ((0, 0), (0, 0), *padding), constant_values=value)
 
 
+@register("conv2d", sample="nn_conv2d")
 def conv2d(
     input: Tensor,
     weight: Tensor,
@@ -172,6 +174,7 @@ def conv2d(
     return out
 
 
+@register("conv_transpose2d", sample="nn_conv_transpose2d")
 def conv_transpose2d(
     input: Tensor,
     weight: Tensor,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from autograd_core import Tensor
+from autograd_core.function import register
 
 
+@register("linear", sample="nn_linear")
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight^T + bias, with weight of shape (out_features, in_features).
 

@@ -2,7 +2,7 @@
 
 All are compositions of engine ops: cross-entropy goes through
 `log_softmax` (log-sum-exp), and BCE with logits uses the form
-max(x, 0) - x*y + log(1 + exp(-|x|)), which never overflows. `multi_margin_loss` is the
+(1 - y) x + softplus(-x), which never overflows. `multi_margin_loss` is the
 multi-class SVM hinge loss.
 """
 
@@ -18,6 +18,7 @@ from autograd_core import Tensor
 from autograd_core.function import register
 
 from ._convert import as_tensor
+from .activation import stable_softplus
 
 _REDUCTIONS = ("mean", "sum", "none")
 _LOG_FLOOR = -100.0  # PyTorch's BCE clamps log(p) here so that p = 0 gives a finite loss
@@ -67,6 +68,7 @@ def _class_indices(input: Tensor, target: Any, op: str) -> np.ndarray:
     return target
 
 
+@register("nll_loss", sample="nn_class_loss", domains=("wide",))
 def nll_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood: -input[n, target[n]] for log-probabilities of shape (N, C, ...).
 
@@ -102,6 +104,7 @@ def _pick(input: Tensor, target: np.ndarray, reduction: str) -> Tensor:
     return ag.sum(input * weights)
 
 
+@register("cross_entropy", sample="nn_class_loss", domains=("wide",))
 def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy from raw scores (logits) of shape (N, C, ...) and class indices.
 
@@ -124,6 +127,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     return _pick(ag.log_softmax(input, axis=1 if input.ndim >= 2 else 0), target, reduction)
 
 
+@register("mse_loss", sample="nn_pointwise_loss", domains=("wide", "real"))
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean squared error (input - target)**2; the shapes must be equal.
 
@@ -140,6 +144,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce(difference * difference, reduction)
 
 
+@register("binary_cross_entropy", sample="nn_pointwise_loss", domains=("unit", "unit"))
 def binary_cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1].
 
@@ -175,10 +180,11 @@ def _clamped_log(p: Tensor) -> Tensor:
     return ag.where(usable, ag.log(safe), _LOG_FLOOR)
 
 
+@register("binary_cross_entropy_with_logits", sample="nn_pointwise_loss", domains=("wide", "unit"))
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """BCE of sigmoid(input) against target, computed stably from the logits.
 
-    Uses max(x, 0) - x*y + log(1 + exp(-|x|)), which is finite for any x.
+    Uses (1 - y) x + softplus(-x), which is finite for any x and smooth to every order.
 
     Examples
     --------
@@ -190,9 +196,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str 
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
     input, target = as_tensor(input), as_tensor(target)
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")
-    # NOTE: ag.maximum splits a tie equally, so at x = 0 the pieces' slopes add up to
-    # sigmoid(0) = 1/2 (relu would give 0 there, and abs gives 0 too).
-    loss = ag.maximum(input, 0.0) - input * target + ag.log(1 + ag.exp(-ag.abs(input)))
+    # -y log(sigmoid(x)) - (1 - y) log(1 - sigmoid(x)) = (1 - y) x + softplus(-x), with a
+    # softplus that is smooth at 0 and finite for any x
+    loss = (1 - target) * input + stable_softplus(-input)
     return _reduce(loss, reduction)
 
 

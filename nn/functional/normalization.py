@@ -23,6 +23,7 @@ def _channel_shape(x: Tensor) -> tuple[int, ...]:
     return (1, x.shape[1]) + (1,) * (x.ndim - 2)
 
 
+@register("batch_norm", sample="nn_batch_norm")
 def batch_norm(
     x: Tensor,
     running_mean: Tensor | None,

@@ -26,6 +26,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.function import register
 from autograd_core.ops.window import pair, sliding_window, window_max
 
 from ._convert import as_tensor
@@ -101,6 +102,7 @@ def _tiles(
     )
 
 
+@register("max_pool2d", sample="nn_max_pool2d", domains=("distinct",))
 def max_pool2d(
     input: Tensor,
     kernel_size: Any,
@@ -146,6 +148,7 @@ def max_pool2d(
     return out, ag.Tensor(rows * width + columns)
 
 
+@register("avg_pool2d", sample="nn_avg_pool2d")
 def avg_pool2d(
     input: Tensor,
     kernel_size: Any,
@@ -189,6 +192,7 @@ def avg_pool2d(
     return sums / divisor
 
 
+@register("max_unpool2d", sample="nn_max_unpool2d")
 def max_unpool2d(
     input: Tensor,
     indices: Any,

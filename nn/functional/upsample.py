@@ -19,6 +19,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.function import register
 
 
 def _per_axis(value: Any, count: int, name: str) -> tuple[Any, ...]:
@@ -41,6 +42,7 @@ def _source_index(size_in: int, size_out: int, scale_factor: float | None) -> np
     return np.minimum(index, size_in - 1)
 
 
+@register("interpolate", sample="nn_interpolate")
 def interpolate(
     input: Tensor,
     size: Any = None,

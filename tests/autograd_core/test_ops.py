@@ -1,6 +1,7 @@
 """Every registered op, checked against numpy and against central differences.
 
-The tests walk `REGISTRY`, so an op is tested the moment it is registered.
+The tests walk `REGISTRY`, so an op is tested the moment it is registered
+(the engine's ops and the `nn.functional` composites alike).
 For each op hypothesis draws a valid call (shapes that broadcast, 0-d and
 size-1 axes, negative axes, values inside the op's domain and away from
 kinks and ties), a random upstream gradient, and read-only inputs.
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
+import nn.functional as F  # noqa: N812 (PyTorch's idiom); registers the nn composites
+import nn.functional.op_samples  # noqa: F401 (defines the nn composites' sample strategies)
 from autograd_core.function import REGISTRY
 from autograd_core.op_samples import SAMPLES, draw_call
 
@@ -43,6 +46,12 @@ def test_every_public_op_is_registered_or_listed_non_differentiable():
     assert all(target in REGISTRY for target in ag.ops.ALIASES.values())
     unaccounted = ops_namespace - set(REGISTRY) - set(ag.NON_DIFFERENTIABLE) - aliases
     assert not unaccounted, f"public ops neither registered nor NON_DIFFERENTIABLE: {unaccounted}"
+
+
+def test_every_nn_functional_op_is_registered_or_listed():
+    unaccounted = set(F.__all__) - set(REGISTRY) - set(F.NOT_IN_REGISTRY)
+    assert not unaccounted, f"nn.functional ops neither registered nor listed: {unaccounted}"
+    assert set(F.NOT_IN_REGISTRY) <= set(F.__all__)
 
 
 @pytest.mark.parametrize("spec", WITH_REFERENCE, ids=lambda spec: spec.name)

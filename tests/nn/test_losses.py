@@ -183,3 +183,13 @@ def test_unbatched_cross_entropy_matches_batched():
     single = F.cross_entropy(x, np.array(2))
     batched = F.cross_entropy(x.reshape(1, 5), np.array([2]))
     assert single.item() == pytest.approx(batched.item())
+
+
+def test_bce_with_logits_second_derivative_at_logit_zero_is_a_quarter():
+    # d2/dx2 of BCE-with-logits is sigmoid'(x): 1/4 at x = 0 (a zero-initialised output layer)
+    def loss(x):
+        return F.binary_cross_entropy_with_logits(x, ag.tensor(1.0, dtype="float64"))
+
+    x = ag.tensor(0.0, dtype="float64")
+    assert ag.grad(loss)(x).item() == -0.5
+    assert ag.grad(ag.grad(loss))(x).item() == 0.25

@@ -1,0 +1,223 @@
+"""Sample strategies of the registered `nn.functional` ops, for the project's hypothesis suite.
+
+Each function draws one valid call of an op (inputs, targets, weights and
+options), as `autograd_core.op_samples` does for the engine's own ops; the
+suite in tests/autograd_core/test_ops.py imports this module so that every
+`nn.functional` op registered with `sample="nn_..."` finds its strategy.
+Float arrays in a sample become differentiable inputs (targets and weights
+included); everything else is passed as it is. Imports hypothesis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograd_core import Tensor
+from autograd_core.function import OpSpec
+from autograd_core.op_samples import Sample, sample_strategy
+from autograd_core.testing import (
+    Draw,
+    conv_geometries,
+    distinct_arrays,
+    domain_array,
+    shapes,
+)
+
+REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
+
+
+def _input_domain(spec: OpSpec) -> str:
+    return spec.domains[0]
+
+
+def _slope(draw: Draw, label: str, low: float = 0.0, high: float = 1.0) -> float:
+    return draw(st.floats(low, high, allow_nan=False), label=label)
+
+
+# ------------------------------------------------------------------ activations
+
+
+@sample_strategy("nn_leaky_relu")
+def _leaky_relu(draw: Draw, spec: OpSpec) -> Sample:
+    x = domain_array(draw, draw(shapes(min_side=0), label="shape"), "wide", "x")
+    return Sample((x,), {"negative_slope": _slope(draw, "negative_slope")})
+
+
+@sample_strategy("nn_linear")
+def _linear(draw: Draw, spec: OpSpec) -> Sample:
+    lead = draw(shapes(max_dims=2), label="batch shape")
+    n_in, n_out = (draw(st.integers(1, 3), label=label) for label in ("in", "out"))
+    x = domain_array(draw, (*lead, n_in), "real", "x")
+    weight = domain_array(draw, (n_out, n_in), "real", "weight")
+    bias = (
+        domain_array(draw, (n_out,), "real", "bias") if draw(st.booleans(), label="bias") else None
+    )
+    return Sample((x, weight, bias))
+
+
+@sample_strategy("nn_batch_norm")
+def _batch_norm(draw: Draw, spec: OpSpec) -> Sample:
+    n = draw(st.integers(1, 3), label="batch")
+    channels = draw(st.integers(1, 3), label="channels")
+    spatial = draw(shapes(max_dims=2), label="spatial shape")
+    if n * int(np.prod(spatial)) < 2:
+        n = 2  # training needs more than one value per channel
+    # distinct values: a channel of equal values has variance 0, where 1/sqrt(eps) is steep
+    (x,) = distinct_arrays(draw, [(n, channels, *spatial)], "x")
+    training = draw(st.booleans(), label="training")
+    running: tuple[Tensor | None, Tensor | None] = (None, None)
+    if not training or draw(st.booleans(), label="running statistics"):
+        mean = domain_array(draw, (channels,), "real", "running mean")
+        var = domain_array(draw, (channels,), "positive", "running var")
+        running = (Tensor(mean), Tensor(var))
+    affine = draw(st.booleans(), label="affine")
+    weight = domain_array(draw, (channels,), "real", "weight") if affine else None
+    bias = domain_array(draw, (channels,), "real", "bias") if affine else None
+    return Sample(
+        (x, *running, weight, bias),
+        {"training": training, "eps": draw(st.sampled_from([1e-5, 0.1]), label="eps")},
+    )
+
+
+# ----------------------------------------------------------------------- losses
+
+
+@sample_strategy("nn_pointwise_loss")
+def _pointwise_loss(draw: Draw, spec: OpSpec) -> Sample:
+    """input and target of one shape (targets in the op's second domain) and a reduction."""
+    shape = draw(shapes(min_side=0), label="shape")
+    x = domain_array(draw, shape, spec.domains[0], "input")
+    target = domain_array(draw, shape, spec.domains[1], "target")
+    return Sample((x, target), {"reduction": draw(REDUCTIONS, label="reduction")})
+
+
+def _class_problem(draw: Draw) -> tuple[tuple[int, ...], int, np.ndarray]:
+    """(input shape, class count, integer targets): (C,) with a 0-d target, or (N, C, *d)."""
+    classes = draw(st.integers(1, 4), label="classes")
+    if draw(st.booleans(), label="unbatched"):
+        shape: tuple[int, ...] = (classes,)
+        target_shape: tuple[int, ...] = ()
+    else:
+        n = draw(st.integers(1, 3), label="batch")
+        extra = draw(shapes(max_dims=2), label="extra axes")
+        shape, target_shape = (n, classes, *extra), (n, *extra)
+    target = draw(
+        st.lists(
+            st.integers(0, classes - 1),
+            min_size=int(np.prod(target_shape)),
+            max_size=int(np.prod(target_shape)),
+        ),
+        label="target",
+    )
+    return shape, classes, np.asarray(target, dtype=np.int64).reshape(target_shape)
+
+
+@sample_strategy("nn_class_loss")
+def _class_loss(draw: Draw, spec: OpSpec) -> Sample:
+    shape, _, target = _class_problem(draw)
+    x = domain_array(draw, shape, _input_domain(spec), "input")
+    return Sample((x, target), {"reduction": draw(REDUCTIONS, label="reduction")})
+
+
+# ------------------------------------------------------------ convolution, pooling
+
+
+@sample_strategy("nn_conv2d")
+def _conv2d(draw: Draw, spec: OpSpec) -> Sample:
+    g = draw(conv_geometries(), label="geometry")
+    x = domain_array(draw, g.input_shape, "real", "input")
+    weight = domain_array(draw, g.weight_shape, "real", "weight")
+    has_bias = draw(st.booleans(), label="bias")
+    bias = domain_array(draw, (g.out_channels,), "real", "bias") if has_bias else None
+    options = {"stride": g.stride, "padding": g.padding, "dilation": g.dilation}
+    return Sample((x, weight, bias), {**options, "groups": g.groups})
+
+
+@sample_strategy("nn_conv_transpose2d")
+def _conv_transpose2d(draw: Draw, spec: OpSpec) -> Sample:
+    groups = draw(st.integers(1, 2), label="groups")
+    in_channels = groups * draw(st.integers(1, 2), label="in channels per group")
+    out_per_group = draw(st.integers(1, 2), label="out channels per group")
+    n = draw(st.integers(1, 2), label="batch")
+    kernel, stride, dilation, size, padding, extra = [], [], [], [], [], []
+    for axis in "hw":
+        k, s, d = (
+            draw(st.integers(1, high), label=f"{name} {axis}")
+            for name, high in (("kernel", 3), ("stride", 2), ("dilation", 2))
+        )
+        side = draw(st.integers(1, 3), label=f"side {axis}")
+        e = draw(st.integers(0, max(s, d) - 1), label=f"output_padding {axis}")
+        full = (side - 1) * s + d * (k - 1) + 1 + e
+        p = draw(st.integers(0, (full - 1) // 2), label=f"padding {axis}")
+        for values, value in zip(
+            (kernel, stride, dilation, size, padding, extra), (k, s, d, side, p, e)
+        ):
+            values.append(value)
+    x = domain_array(draw, (n, in_channels, *size), "real", "input")
+    weight = domain_array(draw, (in_channels, out_per_group, *kernel), "real", "weight")
+    has_bias = draw(st.booleans(), label="bias")
+    bias = domain_array(draw, (groups * out_per_group,), "real", "bias") if has_bias else None
+    options = {"stride": tuple(stride), "padding": tuple(padding), "dilation": tuple(dilation)}
+    return Sample((x, weight, bias), {**options, "output_padding": tuple(extra), "groups": groups})
+
+
+def _pool_geometry(draw: Draw, dilate: bool) -> tuple[tuple[int, ...], dict]:
+    """An (N, C, H, W) input shape and kernel_size, stride, padding (and dilation)."""
+    kernel = tuple(draw(st.integers(1, 3), label="kernel") for _ in "hw")
+    stride = tuple(draw(st.integers(1, 3), label="stride") for _ in "hw")
+    dilation = tuple(draw(st.integers(1, 2), label="dilation") for _ in "hw") if dilate else (1, 1)
+    # no padding with dilation: a dilated window could then hold padding only (-inf, as torch)
+    padding = tuple(
+        0 if d > 1 else draw(st.integers(0, k // 2), label="padding")
+        for k, d in zip(kernel, dilation)
+    )
+    side = tuple(
+        max(1, d * (k - 1) + 1 - 2 * p) + draw(st.integers(0, 2), label="extra")
+        for k, d, p in zip(kernel, dilation, padding)
+    )
+    lead = (draw(st.integers(1, 2), label="batch"), draw(st.integers(1, 2), label="channels"))
+    options = {"kernel_size": kernel, "stride": stride, "padding": padding}
+    if dilate:
+        options["dilation"] = dilation
+    options["ceil_mode"] = draw(st.booleans(), label="ceil_mode")
+    return (*lead, *side), options
+
+
+@sample_strategy("nn_max_pool2d")
+def _max_pool2d(draw: Draw, spec: OpSpec) -> Sample:
+    shape, options = _pool_geometry(draw, dilate=True)
+    return Sample(tuple(distinct_arrays(draw, [shape], "input")), options)
+
+
+@sample_strategy("nn_avg_pool2d")
+def _avg_pool2d(draw: Draw, spec: OpSpec) -> Sample:
+    shape, options = _pool_geometry(draw, dilate=False)
+    options["count_include_pad"] = draw(st.booleans(), label="count_include_pad")
+    return Sample((domain_array(draw, shape, "real", "input"),), options)
+
+
+@sample_strategy("nn_max_unpool2d")
+def _max_unpool2d(draw: Draw, spec: OpSpec) -> Sample:
+    from .pooling import max_pool2d  # the indices the unpooling needs, as max_pool2d gives them
+
+    kernel = draw(st.integers(1, 3), label="kernel")
+    lead = (draw(st.integers(1, 2), label="batch"), draw(st.integers(1, 2), label="channels"))
+    size = tuple(kernel * draw(st.integers(1, 2), label="windows") for _ in "hw")
+    (source,) = distinct_arrays(draw, [(*lead, *size)], "source")
+    _, indices = max_pool2d(Tensor(source), kernel, return_indices=True)
+    x = domain_array(draw, tuple(indices.shape), "real", "input")
+    return Sample((x, indices, kernel), {"output_size": size})
+
+
+@sample_strategy("nn_interpolate")
+def _interpolate(draw: Draw, spec: OpSpec) -> Sample:
+    spatial = draw(shapes(min_dims=1, max_dims=3), label="spatial shape")
+    lead = (draw(st.integers(1, 2), label="batch"), draw(st.integers(1, 2), label="channels"))
+    x = domain_array(draw, (*lead, *spatial), "real", "input")
+    if draw(st.booleans(), label="by size"):
+        return Sample((x,), {"size": tuple(draw(st.integers(1, 5), label="size") for _ in spatial)})
+    factor = draw(st.sampled_from([1, 2, 3, 0.5, 1.5, 2.5]), label="scale_factor")
+    if any(int(n * factor) < 1 for n in spatial):
+        factor = 2
+    return Sample((x,), {"scale_factor": factor})
