@@ -8,15 +8,18 @@ strategy is in `nn.functional.op_samples`.
 """
 
 from .activation import leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from .classification import cross_entropy, nll_loss
 from .dropout import dropout
 from .linear import linear
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
-    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
     mse_loss,
     multi_margin_loss,
-    nll_loss,
+    smooth_l1_loss,
 )
 from .normalization import batch_norm, local_response_norm
 
@@ -54,6 +57,10 @@ __all__ = [
     "cross_entropy",
     "nll_loss",
     "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "kl_div",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "conv2d",

@@ -83,13 +83,70 @@ def _batch_norm(draw: Draw, spec: OpSpec) -> Sample:
 # ----------------------------------------------------------------------- losses
 
 
+def _maybe(draw: Draw, label: str) -> bool:
+    return draw(st.booleans(), label=label)
+
+
 @sample_strategy("nn_pointwise_loss")
 def _pointwise_loss(draw: Draw, spec: OpSpec) -> Sample:
-    """input and target of one shape (targets in the op's second domain) and a reduction."""
+    """input and target of one shape (in the op's two domains), a reduction and maybe a weight."""
     shape = draw(shapes(min_side=0), label="shape")
     x = domain_array(draw, shape, spec.domains[0], "input")
     target = domain_array(draw, shape, spec.domains[1], "target")
-    return Sample((x, target), {"reduction": draw(REDUCTIONS, label="reduction")})
+    weight = domain_array(draw, shape, "positive", "weight") if _maybe(draw, "weight") else None
+    return Sample((x, target), {"reduction": draw(REDUCTIONS, label="reduction"), "weight": weight})
+
+
+def _away(values: np.ndarray, kinks: list[float], gap: float = 0.05) -> np.ndarray:
+    moved = np.array(values)
+    for kink in kinks:
+        near = np.abs(moved - kink) < gap
+        moved[near] = kink + np.where(moved[near] < kink, -gap, gap)
+    return moved
+
+
+@sample_strategy("nn_regression_loss")
+def _regression_loss(draw: Draw, spec: OpSpec) -> Sample:
+    """l1, smooth_l1 and huber: input = target + d with d away from the op's kinks."""
+    shape = draw(shapes(min_side=0), label="shape")
+    target = domain_array(draw, shape, "real", "target")
+    difference = domain_array(draw, shape, "real", "difference")
+    options: dict = {"reduction": draw(REDUCTIONS, label="reduction")}
+    if spec.name == "l1_loss":
+        kinks = [0.0]
+    else:
+        name = "beta" if spec.name == "smooth_l1_loss" else "delta"
+        low = 0.0 if name == "beta" else 0.1
+        options[name] = draw(st.sampled_from([low, 0.5, 1.0, 1.5]), label=name)
+        kinks = [0.0] if options[name] == 0 else [-options[name], options[name]]
+    if spec.name != "smooth_l1_loss" and _maybe(draw, "weight"):
+        options["weight"] = domain_array(draw, shape, "positive", "weight")
+    return Sample((target + _away(difference, kinks), target), options)
+
+
+@sample_strategy("nn_kl_div")
+def _kl_div(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1, min_side=0), label="shape")
+    x = domain_array(draw, shape, "real", "input")
+    log_target = _maybe(draw, "log_target")
+    target = domain_array(draw, shape, "real" if log_target else "positive", "target")
+    reduction = draw(st.sampled_from(["mean", "sum", "none", "batchmean"]), label="reduction")
+    return Sample((x, target), {"reduction": reduction, "log_target": log_target})
+
+
+@sample_strategy("nn_binary_loss")
+def _binary_loss(draw: Draw, spec: OpSpec) -> Sample:
+    """BCE: input, target, weight (broadcast from the trailing axes) and pos_weight (logits)."""
+    shape = draw(shapes(min_side=0), label="shape")
+    x = domain_array(draw, shape, spec.domains[0], "input")
+    target = domain_array(draw, shape, spec.domains[1], "target")
+    options: dict = {"reduction": draw(REDUCTIONS, label="reduction")}
+    tail = shape[len(shape) - draw(st.integers(0, len(shape)), label="weight axes") :]
+    if _maybe(draw, "weight"):
+        options["weight"] = domain_array(draw, tail, "positive", "weight")
+    if spec.name.endswith("logits") and _maybe(draw, "pos_weight"):
+        options["pos_weight"] = domain_array(draw, shape[-1:], "positive", "pos_weight")
+    return Sample((x, target), options)
 
 
 def _class_problem(draw: Draw) -> tuple[tuple[int, ...], int, np.ndarray]:
@@ -99,12 +156,12 @@ def _class_problem(draw: Draw) -> tuple[tuple[int, ...], int, np.ndarray]:
         shape: tuple[int, ...] = (classes,)
         target_shape: tuple[int, ...] = ()
     else:
-        n = draw(st.integers(1, 3), label="batch")
+        n = draw(st.integers(0, 3), label="batch")
         extra = draw(shapes(max_dims=2), label="extra axes")
         shape, target_shape = (n, classes, *extra), (n, *extra)
     target = draw(
         st.lists(
-            st.integers(0, classes - 1),
+            st.integers(-1, classes - 1),  # -1: ignore_index, when the sample sets it
             min_size=int(np.prod(target_shape)),
             max_size=int(np.prod(target_shape)),
         ),
@@ -115,9 +172,25 @@ def _class_problem(draw: Draw) -> tuple[tuple[int, ...], int, np.ndarray]:
 
 @sample_strategy("nn_class_loss")
 def _class_loss(draw: Draw, spec: OpSpec) -> Sample:
-    shape, _, target = _class_problem(draw)
+    """nll_loss and cross_entropy: class indices (some ignored) or probabilities, options."""
+    shape, classes, target = _class_problem(draw)
     x = domain_array(draw, shape, _input_domain(spec), "input")
-    return Sample((x, target), {"reduction": draw(REDUCTIONS, label="reduction")})
+    options: dict = {"reduction": draw(REDUCTIONS, label="reduction")}
+    if _maybe(draw, "ignore_index"):
+        options["ignore_index"] = -1
+    else:
+        target = np.maximum(target, 0)
+    if _maybe(draw, "weight"):
+        options["weight"] = domain_array(draw, (classes,), "positive", "weight")
+    if spec.name == "cross_entropy":
+        options["label_smoothing"] = draw(st.sampled_from([0.0, 0.1, 1.0]), label="smoothing")
+        if _maybe(draw, "probability targets"):
+            target = domain_array(draw, shape, "unit", "target")
+            options.pop("ignore_index", None)
+    counted = target.dtype.kind == "f" or (target != options.get("ignore_index", -100)).any()
+    if options["reduction"] == "mean" and not (x.size and counted):
+        options["reduction"] = "sum"  # the mean of nothing is NaN (tested against torch)
+    return Sample((x, target), options)
 
 
 # ------------------------------------------------------------ convolution, pooling

@@ -161,8 +161,10 @@ def test_class_targets_out_of_range():
 def test_class_target_shape_and_dtype_errors():
     with pytest.raises(ValueError, match=r"target of shape \(2,\), got \(3,\)"):
         F.cross_entropy(ag.ones((2, 3)), np.array([0, 1, 2]))
-    with pytest.raises(TypeError, match="integer class indices"):
+    with pytest.raises(ValueError, match=r"probability targets must have the input's shape"):
         F.cross_entropy(ag.ones((2, 3)), np.array([0.0, 1.0]))
+    with pytest.raises(TypeError, match="integer class indices"):
+        F.nll_loss(ag.ones((2, 3)), np.array([0.0, 1.0]))
 
 
 def test_elementwise_losses_need_equal_shapes():
