@@ -56,6 +56,7 @@ from .movement import (
 )
 from .reduce import amax, amin, argmax, argmin, cumsum, logsumexp, max, min, prod, sum
 from .statistics import log_softmax, mean, norm, softmax, std, var
+from .special import erf
 from .window import sliding_window, window_fold, window_max, window_max_scatter
 
 # Second names of ops, as PyTorch (or numpy, where PyTorch accepts it) spells them.
@@ -87,6 +88,7 @@ __all__ = [
     "cumsum",
     "div",
     "equal",
+    "erf",
     "exp",
     "expand_dims",
     "flatten",

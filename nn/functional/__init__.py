@@ -7,7 +7,21 @@ the registry's hypothesis suite checks it to second order; its sample
 strategy is in `nn.functional.op_samples`.
 """
 
-from .activation import leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from .activation import (
+    elu,
+    gelu,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
 from .classification import cross_entropy, nll_loss
 from .dropout import dropout
 from .linear import linear
@@ -47,6 +61,13 @@ NOT_IN_REGISTRY = {
 __all__ = [
     "relu",
     "leaky_relu",
+    "gelu",
+    "elu",
+    "selu",
+    "silu",
+    "softplus",
+    "hardtanh",
+    "relu6",
     "sigmoid",
     "tanh",
     "softmax",

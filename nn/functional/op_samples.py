@@ -44,6 +44,29 @@ def _leaky_relu(draw: Draw, spec: OpSpec) -> Sample:
     return Sample((x,), {"negative_slope": _slope(draw, "negative_slope")})
 
 
+@sample_strategy("nn_activation")
+def _activation(draw: Draw, spec: OpSpec) -> Sample:
+    """gelu, elu, selu, silu, softplus, hardtanh, relu6: x and the op's options."""
+    x = domain_array(draw, draw(shapes(min_side=0), label="shape"), spec.domains[0], "x")
+    options: dict = {}
+    kinks: list[float] = []
+    if spec.name == "gelu":
+        options["approximate"] = draw(st.sampled_from(["none", "tanh"]), label="approximate")
+    elif spec.name == "elu":
+        options["alpha"] = draw(st.sampled_from([1.0, 0.5, 2.0]), label="alpha")
+    elif spec.name == "softplus":
+        options["beta"] = draw(st.sampled_from([1.0, 0.5, 2.0]), label="beta")
+        options["threshold"] = draw(st.sampled_from([20.0, 1.0]), label="threshold")
+        kinks = [options["threshold"] / options["beta"]]
+    elif spec.name == "hardtanh":
+        low = draw(st.sampled_from([-1.0, -0.5, 0.0]), label="min_val")
+        options.update(
+            min_val=low, max_val=low + draw(st.sampled_from([0.5, 1.0, 2.0]), label="width")
+        )
+        kinks = [options["min_val"], options["max_val"]]
+    return Sample((_away(x, kinks),), options)
+
+
 @sample_strategy("nn_linear")
 def _linear(draw: Draw, spec: OpSpec) -> Sample:
     lead = draw(shapes(max_dims=2), label="batch shape")

@@ -3,7 +3,21 @@
 `nn` re-exports every name listed here.
 """
 
-from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .activation import (
+    ELU,
+    GELU,
+    SELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
@@ -34,6 +48,13 @@ __all__ = [
     "Tanh",
     "Softmax",
     "LogSoftmax",
+    "GELU",
+    "ELU",
+    "SELU",
+    "SiLU",
+    "Softplus",
+    "Hardtanh",
+    "ReLU6",
     "Conv2d",
     "ConvTranspose2d",
     "MaxPool2d",

@@ -1,6 +1,8 @@
-"""Activation layers: `ReLU`, `LeakyReLU`, `Sigmoid`, `Tanh`, `Softmax`, `LogSoftmax`.
+"""Activation layers: `ReLU`, `LeakyReLU`, `GELU`, `ELU`, `SELU`, `SiLU`, `Softplus`,
+`Hardtanh`, `ReLU6`, `Sigmoid`, `Tanh`, `Softmax`, `LogSoftmax`.
 
-Each is a one-line `forward` over `nn.functional`.
+Each is a one-line `forward` over `nn.functional`, with PyTorch's arguments
+and repr. `inplace=True` is accepted and computes a new tensor (see docs/pytorch.md).
 """
 
 from __future__ import annotations
@@ -99,3 +101,128 @@ class LogSoftmax(_AlongDim):
     def forward(self, x: Tensor) -> Tensor:
         self._check(x)
         return F.log_softmax(x, self.dim)
+
+
+class _Inplace(Module):
+    """An activation with PyTorch's `inplace` flag (shown in the repr when set)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = bool(inplace)
+
+    def _options(self) -> list[str]:
+        return []
+
+    def extra_repr(self) -> str:
+        return ", ".join(self._options() + (["inplace=True"] if self.inplace else []))
+
+
+class GELU(Module):
+    """x * Phi(x) (`approximate="tanh"`: PyTorch's tanh formula).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.GELU(approximate="tanh")
+    GELU(approximate='tanh')
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class ELU(_Inplace):
+    """x where x > 0, else alpha * (exp(x) - 1).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.ELU(alpha=0.5)
+    ELU(alpha=0.5)
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        self.alpha = float(alpha)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.elu(x, self.alpha)
+
+    def _options(self) -> list[str]:
+        return [f"alpha={self.alpha}"]
+
+
+class SELU(_Inplace):
+    """scale * elu(x, alpha) with the self-normalising constants."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.selu(x)
+
+
+class SiLU(_Inplace):
+    """x * sigmoid(x)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.silu(x)
+
+
+class Softplus(Module):
+    """log(1 + exp(beta x)) / beta, linear above `threshold`.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Softplus()
+    Softplus(beta=1.0, threshold=20.0)
+    """
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = float(beta)
+        self.threshold = float(threshold)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Hardtanh(_Inplace):
+    """x clamped to [min_val, max_val].
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Hardtanh()
+    Hardtanh(min_val=-1.0, max_val=1.0)
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        if not min_val <= max_val:
+            raise ValueError(f"Hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+        self.min_val = float(min_val)
+        self.max_val = float(max_val)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def _options(self) -> list[str]:
+        return [f"min_val={self.min_val}", f"max_val={self.max_val}"]
+
+
+class ReLU6(_Inplace):
+    """min(max(x, 0), 6)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.relu6(x)
