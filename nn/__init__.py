@@ -10,7 +10,8 @@ stateless forms, the layers and losses wrap them, and `optim`, `init`,
 (2, 3)
 """
 
-from .module import Module, ModuleList, Parameter, Sequential  # noqa: I001  (Module first)
+from .module import Module, Parameter  # noqa: I001  (Module first)
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from . import data, functional, init, optim
 from .layers import (
     BatchNorm1d,
@@ -70,6 +71,9 @@ __all__ = [
     "Parameter",
     "Sequential",
     "ModuleList",
+    "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
     "Linear",
     "Identity",
     "Flatten",

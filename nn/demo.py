@@ -35,9 +35,10 @@ import autograd_core as ag
 from autograd_core import viz
 
 from . import functional as F  # noqa: N812
+from .containers import Sequential
 from .data import DataLoader, TensorDataset, load_digits
 from .layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU
-from .module import Module, Sequential
+from .module import Module
 from .optim import Adam
 from .optim.lr_scheduler import StepLR
 

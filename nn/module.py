@@ -1,4 +1,4 @@
-"""`Parameter`, `Module` and the two containers `Sequential` and `ModuleList`.
+"""`Parameter` and `Module`, the base of every layer (the containers are in `containers`).
 
 A `Module` finds its parameters, buffers and sub-modules by watching
 attribute assignment (`self.weight = Parameter(...)`, `self.fc = Linear(...)`),
@@ -12,7 +12,7 @@ layer it belongs to (the graph viewer draws one box per layer from that).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,9 @@ import numpy as np
 from autograd_core import Tensor
 from autograd_core.dtypes import get_default_dtype
 from autograd_core.scope import enter_scope, exit_scope
+
+from . import hooks
+from . import state_dict as state_dict_loading
 
 
 class Parameter(Tensor):
@@ -82,6 +85,9 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of this module; every subclass defines it."""
@@ -90,6 +96,8 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # NOTE: enter/exit by hand, not a generator-based context manager, which costs
         # several times more per call.
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks:
+            return hooks.call_with_hooks(self, args, kwargs)
         token = enter_scope(self)
         try:
             return self.forward(*args, **kwargs)
@@ -337,6 +345,65 @@ class Module:
         fn(self)
         return self
 
+    # ------------------------------------------------------------------- hooks
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> hooks.RemovableHandle:
+        """Call `hook(module, args)` before each forward; a non-None result replaces the args
+        (a tuple, or one value). Returns a handle whose `remove()` takes the hook away."""
+        return hooks.add(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> hooks.RemovableHandle:
+        """Call `hook(module, args, output)` after each forward; a non-None result replaces
+        the output. Returns a handle whose `remove()` takes the hook away.
+
+        Examples
+        --------
+        >>> import nn, autograd_core as ag
+        >>> seen = []
+        >>> handle = nn.ReLU().register_forward_hook(lambda m, args, out: seen.append(out.shape))
+        """
+        return hooks.add(self._forward_hooks, hook)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any]) -> hooks.RemovableHandle:
+        """Call `hook(module, grad_input, grad_output)` when the gradients with respect to the
+        module's tensor inputs have been computed (tuples, None where an input needs no
+        gradient); a non-None result replaces grad_input. Returns a removable handle."""
+        return hooks.add(self._backward_hooks, hook)
+
+    # ------------------------------------------------------------ device, dtype
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Move to a device (only "cpu" exists) and/or cast floating parameters and buffers to
+        a dtype, in place; returns the module (`model.to(device)`, `model.to(ag.float64)`)."""
+        dtype = hooks.target_dtype(args, kwargs)
+        if dtype is not None:
+            self._cast_floating(dtype)
+        return self
+
+    def double(self) -> Module:
+        """Cast floating parameters and buffers to float64."""
+        return self._cast_floating(np.dtype(np.float64))
+
+    def float(self) -> Module:
+        """Cast floating parameters and buffers to float32."""
+        return self._cast_floating(np.dtype(np.float32))
+
+    def half(self) -> Module:
+        """Cast floating parameters and buffers to float16."""
+        return self._cast_floating(np.dtype(np.float16))
+
+    def cpu(self) -> Module:
+        """The module itself: everything already lives on the CPU."""
+        return self
+
+    def _cast_floating(self, dtype: np.dtype) -> Module:
+        for module in self.modules():
+            for registry in (module._parameters, module._buffers):
+                for tensor in registry.values():
+                    if tensor is not None and np.dtype(tensor.dtype).kind == "f":
+                        hooks.cast_in_place(tensor, dtype)
+        return self
+
     # ------------------------------------------------------------- state dicts
 
     def _state_tensors(self) -> OrderedDict[str, Tensor]:
@@ -371,9 +438,11 @@ class Module:
     ) -> tuple[list[str], list[str]]:
         """Copy values (arrays, tensors or numbers) into the parameters and buffers.
 
-        Everything is checked before anything is copied, so a failed load
-        changes nothing: with `strict`, missing and unexpected keys are errors;
-        a shape mismatch is always an error. Returns `(missing, unexpected)`.
+        Everything is checked and converted before anything is copied, so a
+        failed load changes nothing: with `strict`, missing and unexpected keys
+        are errors; a shape mismatch or a lossy cast (1e300 into float32, NaN
+        into an integer) is always an error, naming the key. Returns
+        `(missing, unexpected)`.
 
         Examples
         --------
@@ -382,52 +451,11 @@ class Module:
         >>> b.load_state_dict(a.state_dict())
         ([], [])
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(
-                f"load_state_dict: expected a mapping of names to arrays, "
-                f"got {type(state_dict).__name__}"
-            )
         own = self._state_tensors()
-        missing = [name for name in own if name not in state_dict]
-        unexpected = [name for name in state_dict if name not in own]
-        problems: list[str] = []
-        values: dict[str, np.ndarray] = {}
-        for name, tensor in own.items():
-            if name not in state_dict:
-                continue
-            value = state_dict[name]
-            value = value.data if isinstance(value, Tensor) else value
-            try:
-                array = np.asarray(value)
-            except Exception as error:  # reported below with the key's name
-                problems.append(f"{name!r}: cannot read the value as an array ({error})")
-                continue
-            if array.dtype.kind not in "biuf":
-                problems.append(f"{name!r}: expected numeric data, got dtype {array.dtype}")
-            elif array.shape != tensor.shape:
-                problems.append(
-                    f"size mismatch for {name!r}: the checkpoint has shape {array.shape}, "
-                    f"the model has shape {tensor.shape}"
-                )
-            else:
-                values[name] = array
-        if strict:
-            if missing:
-                problems.append("missing keys: " + ", ".join(repr(k) for k in missing))
-            if unexpected:
-                problems.append("unexpected keys: " + ", ".join(repr(k) for k in unexpected))
-        if problems:
-            raise RuntimeError(
-                f"load_state_dict: cannot load into {type(self).__name__} (nothing was "
-                "changed):\n  " + "\n  ".join(problems)
-            )
-        for name, array in values.items():
-            tensor = own[name]
-            if isinstance(tensor.data, np.ndarray) and tensor.data.flags.writeable:
-                tensor.data[...] = array  # in place: optimizers keep referring to the same array
-                tensor._mark_changed()  # counts as an in-place change (see Tensor._version)
-            else:
-                tensor.data = np.array(array, dtype=tensor.dtype)
+        values, missing, unexpected = state_dict_loading.prepare(
+            own, state_dict, strict, type(self).__name__
+        )
+        state_dict_loading.commit(own, values)
         return missing, unexpected
 
     # -------------------------------------------------------------------- repr
@@ -452,111 +480,3 @@ class Module:
         names = set(super().__dir__())
         names.update(self._parameters, self._buffers, self._modules)
         return sorted(names)
-
-
-def _index(i: Any, length: int, owner: str) -> int:
-    if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
-        raise TypeError(f"{owner} indices must be integers or slices, not {type(i).__name__}")
-    if not -length <= i < length:
-        raise IndexError(f"{owner} index {i} is out of range for length {length}")
-    return int(i) % length
-
-
-class Sequential(Module):
-    """Modules applied one after another; `Sequential(a, b)(x)` is `b(a(x))`.
-
-    Give the modules as arguments (named '0', '1', ...) or as one
-    OrderedDict of names to modules. Indexable (negative indices, slices),
-    iterable, with `len` and `append`.
-
-    Examples
-    --------
-    >>> import nn
-    >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
-    >>> len(model), type(model[-1]).__name__, len(model[:2])
-    (3, 'Linear', 2)
-    """
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for name, module in args[0].items():
-                self.add_module(name, module)
-        else:
-            for i, module in enumerate(args):
-                if not isinstance(module, Module):
-                    raise TypeError(
-                        f"Sequential: argument {i} is a {type(module).__name__}, not a Module"
-                    )
-                self.add_module(str(i), module)
-
-    def forward(self, x: Any) -> Any:
-        for module in self._modules.values():
-            x = module(x)
-        return x
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return Sequential(OrderedDict(list(self._modules.items())[index]))
-        i = _index(index, len(self._modules), "Sequential")
-        return list(self._modules.values())[i]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> Sequential:
-        """Add a module at the end (named by its position)."""
-        self.add_module(str(len(self)), module)
-        return self
-
-
-class ModuleList(Module):
-    """A list of modules whose parameters the owning module can see.
-
-    It has no `forward`: the owner decides how to call them. Indexable,
-    iterable, with `len`, `append` and `extend`.
-
-    Examples
-    --------
-    >>> import nn
-    >>> blocks = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
-    >>> len(blocks), len(list(blocks.parameters()))
-    (3, 6)
-    """
-
-    def __init__(self, modules: Iterable[Module] | None = None) -> None:
-        super().__init__()
-        if modules is not None:
-            self.extend(modules)
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return ModuleList(list(self._modules.values())[index])
-        i = _index(index, len(self._modules), "ModuleList")
-        return list(self._modules.values())[i]
-
-    def __setitem__(self, index: int, module: Module) -> None:
-        i = _index(index, len(self._modules), "ModuleList")
-        self.add_module(str(i), module)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> ModuleList:
-        """Add a module at the end."""
-        if not isinstance(module, Module):
-            raise TypeError(f"ModuleList.append: {type(module).__name__} is not a Module")
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Add several modules at the end."""
-        for module in modules:
-            self.append(module)
-        return self
