@@ -20,6 +20,7 @@ from .activation import (
 )
 from .dropout import Dropout
 from .flatten import Flatten
+from .lazy import LazyBatchNorm1d, LazyBatchNorm2d, LazyConv2d, LazyLinear
 from .linear import Identity, Linear
 from .normalization import BatchNorm1d, BatchNorm2d
 
@@ -38,6 +39,10 @@ from .pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, Ad
 __all__ = [
     "Linear",
     "Identity",
+    "LazyLinear",
+    "LazyConv2d",
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
     "Flatten",
     "Dropout",
     "BatchNorm1d",

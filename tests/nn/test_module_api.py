@@ -144,3 +144,31 @@ def test_load_state_dict_converts_lossless_values_under_warnings_as_errors():
         assert model.load_state_dict(state) == ([], [])
     assert model[1].num_batches_tracked.item() == 7
     assert model[0].weight.dtype == np.float32
+
+
+def test_lazy_layers_materialise_on_the_first_forward_as_torch():
+    torch = pytest.importorskip("torch", reason="lazy shapes: pip install -e '.[torch]'")
+    ours = nn.Sequential(
+        nn.LazyConv2d(4, 3), nn.LazyBatchNorm2d(), nn.Flatten(), nn.LazyBatchNorm1d(),
+        nn.LazyLinear(2),
+    )  # fmt: skip
+    theirs = torch.nn.Sequential(
+        torch.nn.LazyConv2d(4, 3), torch.nn.LazyBatchNorm2d(), torch.nn.Flatten(),
+        torch.nn.LazyBatchNorm1d(), torch.nn.LazyLinear(2),
+    )  # fmt: skip
+    assert repr(ours[4]) == "LazyLinear(in_features=0, out_features=2, bias=True)"
+    params = list(ours.parameters())
+    optimizer = nn.optim.SGD(ours.parameters(), lr=0.1)  # made before the dry run
+    out = ours(ag.randn(2, 3, 5, 5))
+    theirs(torch.ones(2, 3, 5, 5))
+    assert out.shape == (2, 2)
+    assert [type(m).__name__ for m in ours] == [type(m).__name__ for m in theirs]
+    ours_shapes = {k: tuple(v.shape) for k, v in ours.state_dict().items()}
+    assert ours_shapes == {k: tuple(v.shape) for k, v in theirs.state_dict().items()}
+    assert all(a is b for a, b in zip(params, ours.parameters()))
+    before = np.array(ours[4].weight.data)
+    (out * out).sum().backward()
+    optimizer.step()
+    assert not np.allclose(before, np.asarray(ours[4].weight))
+    with pytest.raises(ValueError, match="LazyLinear: cannot read in_features"):
+        nn.LazyLinear(3)(ag.tensor(1.0))
