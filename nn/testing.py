@@ -1,4 +1,4 @@
-"""Hypothesis sample strategies for the ops that `nn` registers (see `autograd_core.testing`).
+"""Hypothesis sample strategies for the ops that `nn` registers (see `autograd_core.op_samples`).
 
 `nn.functional` registers its differentiable functions in the engine's
 registry with `@register(..., sample=NAME)`; importing this module defines
@@ -13,9 +13,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-import nn  # noqa: F401  (registers nn.functional's ops before their strategies are used)
+import nn
+import nn.functional.op_samples  # noqa: F401  (the strategies of the layers' functions)
 from autograd_core.function import OpSpec
-from autograd_core.testing import Draw, Sample, distinct_arrays, domain_array, sample_strategy
+from autograd_core.op_samples import Sample, sample_strategy
+from autograd_core.testing import Draw, distinct_arrays, domain_array
 
 
 def _adaptive_input(draw: Draw, spec: OpSpec, spatial: tuple[int, ...]) -> np.ndarray:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import autograd_core as ag
 from autograd_core import Tensor
 
+from ..containers import Sequential
 from ..layers import AdaptiveAvgPool2d, Conv2d, Dropout, Linear, MaxPool2d, ReLU
-from ..module import Module, Sequential
+from ..module import Module
 
 
 class AlexNet(Module):

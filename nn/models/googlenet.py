@@ -18,6 +18,7 @@ from autograd_core import Tensor
 
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from .. import init
+from ..containers import Sequential
 from ..layers import (
     AdaptiveAvgPool2d,
     BatchNorm2d,
@@ -27,7 +28,7 @@ from ..layers import (
     MaxPool2d,
     ReLU,
 )
-from ..module import Module, Sequential
+from ..module import Module
 
 
 class GoogLeNetOutputs(NamedTuple):

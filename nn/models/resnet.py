@@ -16,6 +16,7 @@ import autograd_core as ag
 from autograd_core import Tensor
 
 from .. import init
+from ..containers import Sequential
 from ..layers import (
     AdaptiveAvgPool2d,
     BatchNorm2d,
@@ -25,7 +26,7 @@ from ..layers import (
     MaxPool2d,
     ReLU,
 )
-from ..module import Module, Sequential
+from ..module import Module
 
 
 def conv3x3(in_planes: int, out_planes: int, stride: int = 1) -> Conv2d:

@@ -17,8 +17,9 @@ import autograd_core as ag
 from autograd_core import Tensor
 
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
+from ..containers import Sequential
 from ..layers import AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Linear, ReLU
-from ..module import Module, Sequential
+from ..module import Module
 from .resnet import BasicBlock, init_resnet
 
 

@@ -16,8 +16,9 @@ import autograd_core as ag
 from autograd_core import Tensor
 
 from .. import init
+from ..containers import ModuleList, Sequential
 from ..layers import BatchNorm2d, Conv2d, ConvTranspose2d, MaxPool2d, ReLU
-from ..module import Module, ModuleList, Parameter, Sequential
+from ..module import Module, Parameter
 
 
 def double_conv(in_channels: int, out_channels: int) -> Sequential:

@@ -17,6 +17,7 @@ import autograd_core as ag
 from autograd_core import Tensor
 
 from .. import init
+from ..containers import Sequential
 from ..layers import (
     AdaptiveAvgPool2d,
     BatchNorm2d,
@@ -26,7 +27,7 @@ from ..layers import (
     MaxPool2d,
     ReLU,
 )
-from ..module import Module, Sequential
+from ..module import Module
 
 # the convolution widths of each configuration; "M" is a 2x2 max pool
 CONFIGS: dict[str, list[Any]] = {
