@@ -16,6 +16,7 @@ so a new op fails that test, by name, until a fuzz test covers it.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 
@@ -28,7 +29,7 @@ from hypothesis.extra import numpy as hnp
 import autograd_core as ag
 import nn
 from autograd_core.dtypes import scalar_array
-from autograd_core.testing import SAMPLES, draw_call
+from autograd_core.op_samples import SAMPLES, draw_call
 
 try:
     import torch
@@ -219,6 +220,7 @@ def tensor(array, requires_grad=False):
 
 UNARY = {
     "exp": (ag.exp, np.exp),
+    "erf": (ag.erf, np.vectorize(math.erf, otypes=[np.float64])),
     "log": (ag.log, np.log),
     "sqrt": (ag.sqrt, np.sqrt),
     "tanh": (ag.tanh, np.tanh),

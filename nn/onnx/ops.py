@@ -181,13 +181,15 @@ def _unary(op_type: str, **attributes: Any) -> Any:
 
 
 def _along(op_type: str) -> Any:
-    def convert(g: Graph, out: Tensor, x: Any, dim: int) -> None:
-        g.node(op_type, [g.value(x)], out, axis=int(dim))
+    def convert(g: Graph, out: Tensor, input: Any, dim: int | None = None, **options: Any) -> None:
+        if dim is None:  # PyTorch's implicit choice, as nn.functional made it
+            dim = 0 if input.ndim in (0, 1, 3) else 1
+        g.node(op_type, [g.value(input)], out, axis=int(dim))
 
     return convert
 
 
-def leaky_relu(g: Graph, out: Tensor, x, negative_slope) -> None:
+def leaky_relu(g: Graph, out: Tensor, x, negative_slope, **options: Any) -> None:
     g.node("LeakyRelu", [g.value(x)], out, alpha=float(negative_slope))
 
 
