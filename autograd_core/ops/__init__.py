@@ -4,6 +4,7 @@ Importing this package fills `autograd_core.function.REGISTRY`. `ALIASES`
 maps the second names PyTorch gives some ops (`concat` for `cat`) to the op.
 """
 
+from . import special  # noqa: F401  (registers erf, which gelu uses)
 from .elementwise import (
     abs,
     add,
@@ -56,7 +57,6 @@ from .movement import (
 )
 from .reduce import amax, amin, argmax, argmin, cumsum, logsumexp, max, min, prod, sum
 from .statistics import log_softmax, mean, norm, softmax, std, var
-from .special import erf
 from .window import sliding_window, window_fold, window_max, window_max_scatter
 
 # Second names of ops, as PyTorch (or numpy, where PyTorch accepts it) spells them.
@@ -88,7 +88,6 @@ __all__ = [
     "cumsum",
     "div",
     "equal",
-    "erf",
     "exp",
     "expand_dims",
     "flatten",

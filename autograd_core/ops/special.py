@@ -63,7 +63,7 @@ def erf(x: Any) -> Tensor:
     Examples
     --------
     >>> import autograd_core as ag
-    >>> ag.erf(ag.tensor([0.0, 10.0]))
+    >>> erf(ag.tensor([0.0, 10.0]))
     tensor([0., 1.])
     """
     return Erf.apply(x)

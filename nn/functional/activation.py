@@ -15,6 +15,7 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.function import register
+from autograd_core.ops.special import erf
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -173,7 +174,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     x = _as_tensor(input)
     if approximate == "none":
-        return x * (1 + ag.erf(x * (1 / math.sqrt(2)))) * 0.5
+        return x * (1 + erf(x * (1 / math.sqrt(2)))) * 0.5
     if approximate == "tanh":
         inner = (x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)
         return x * (1 + ag.tanh(inner)) * 0.5
