@@ -181,7 +181,7 @@ def cross_entropy(
             return -ag.sum(terms, axis=class_axis)
         if reduction == "sum":
             return -ag.sum(terms)
-        return mean_or_nan(-ag.sum(terms), input.size // max(classes, 1) if classes else 0)
+        return mean_or_nan(-ag.sum(terms), input.numel() // max(classes, 1) if classes else 0)
     target = class_indices(input, target, ignore_index, "cross_entropy")
     nll = _pick(log_p, target, weight, ignore_index, reduction)
     if not label_smoothing:
