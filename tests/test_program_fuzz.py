@@ -122,8 +122,8 @@ OPS: dict[str, Op] = {
     ),
     "sum": _reduce(ag.sum, torch.sum),
     "mean": _reduce(ag.mean, torch.mean),
-    "max": _reduce(ag.max, torch.amax),
-    "min": _reduce(ag.min, torch.amin),
+    "max": _reduce(ag.amax, torch.amax),
+    "min": _reduce(ag.amin, torch.amin),
     "logsumexp": Op(
         lambda x, axis: ag.logsumexp(x, axis, True),
         lambda x, axis: torch.logsumexp(x, axis, keepdim=True),
@@ -131,7 +131,7 @@ OPS: dict[str, Op] = {
         params=_one_axis,
     ),
     "var": Op(
-        lambda x, axis: ag.var(x, axis, True),
+        lambda x, axis: ag.var(x, axis, keepdim=True, correction=0),
         lambda x, axis: torch.var(x, axis, keepdim=True, correction=0),
         accepts=lambda s: len(s) > 0,
         params=_one_axis,
@@ -151,7 +151,11 @@ OPS: dict[str, Op] = {
     "matmul": Op(
         ag.matmul, torch.matmul, arity=2, accepts=lambda a, b: _two_d(a, b) and a[1] == b[0]
     ),
-    "transpose": Op(lambda x: ag.transpose(x, (1, 0)), lambda x: x.T, accepts=_two_d),
+    "transpose": Op(lambda x: ag.transpose(x, 0, 1), lambda x: x.transpose(0, 1), accepts=_two_d),
+    "permute": Op(
+        lambda x: ag.permute(x, tuple(reversed(range(x.ndim)))),
+        lambda x: x.permute(tuple(reversed(range(x.ndim)))),
+    ),
     "reshape": Op(
         lambda x: ag.reshape(x, tuple(reversed(x.shape))),
         lambda x: x.reshape(tuple(reversed(x.shape))),
@@ -174,8 +178,8 @@ OPS: dict[str, Op] = {
         accepts=lambda s: len(s) > 0,
         params=_row,
     ),
-    "concatenate": Op(
-        lambda x, y: ag.concatenate([x, y], 0),
+    "cat": Op(
+        lambda x, y: ag.cat([x, y], 0),
         lambda x, y: torch.cat([x, y], 0),
         arity=2,
         accepts=lambda a, b: _two_d(a, b) and a[1] == b[1] and a[0] + b[0] <= 6,

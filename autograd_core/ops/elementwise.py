@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ArgumentError
 from ..function import Function, register
 from ..tensor import Tensor
 
@@ -252,6 +253,16 @@ class Clip(Function):
     def forward(ctx, x, min=None, max=None):
         if min is None and max is None:
             raise ValueError("clip: at least one of min and max must not be None")
+        if x.dtype.kind in "iu":
+            info = np.iinfo(x.dtype)
+            for bound in (min, max):
+                if bound is not None and np.any(
+                    (np.asarray(bound) < info.min) | (np.asarray(bound) > info.max)
+                ):
+                    raise ArgumentError(
+                        f"clip: the bound {bound} does not fit the tensor's dtype {x.dtype} "
+                        f"(from {info.min} to {info.max})"
+                    )
         inside = np.ones(x.shape, dtype=bool)
         if min is not None:
             inside &= x >= min

@@ -132,21 +132,37 @@ def _read_arrays(path: str, archive: zipfile.ZipFile, size: int, max_bytes: int 
     arrays = {}
     for info in members:
         name = info.filename[: -len(".npy")]
-        with archive.open(info) as member:
-            dtype, shape, fortran, header_size = _read_header(path, name, member)
-            expected = math.prod(shape) * dtype.itemsize
-            if expected != info.file_size - header_size:
-                refuse(
-                    path,
-                    f"member {name!r} declares shape {shape} of {dtype} ({expected:,} bytes) "
-                    f"but holds {info.file_size - header_size:,} bytes of data",
-                )
-            buffer = bytearray(member.read(expected))  # writable, like np.load's arrays
-            if len(buffer) != expected:
-                refuse(path, f"member {name!r} ends after {len(buffer):,} of {expected:,} bytes")
+        try:
+            buffer, dtype, shape, fortran = _read_member(path, archive, info, name)
+        except _ZIP_ERRORS as error:  # a damaged local header or compressed stream
+            refuse(path, f"member {name!r} cannot be read ({type(error).__name__}: {error})")
         flat = np.frombuffer(buffer, dtype=dtype)
         arrays[name] = flat.reshape(shape, order="F" if fortran else "C")
     return arrays
+
+
+# What zipfile raises for a member whose local header or data is damaged (a garbled name
+# raises UnicodeDecodeError, which names no file).
+_ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, EOFError, zlib.error)
+
+
+def _read_member(
+    path: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str
+) -> tuple[bytearray, np.dtype, tuple[int, ...], bool]:
+    """One member's header, checked against its size, and its data as a writable buffer."""
+    with archive.open(info) as member:
+        dtype, shape, fortran, header_size = _read_header(path, name, member)
+        expected = math.prod(shape) * dtype.itemsize
+        if expected != info.file_size - header_size:
+            refuse(
+                path,
+                f"member {name!r} declares shape {shape} of {dtype} ({expected:,} bytes) "
+                f"but holds {info.file_size - header_size:,} bytes of data",
+            )
+        buffer = bytearray(member.read(expected))  # writable, like np.load's arrays
+        if len(buffer) != expected:
+            refuse(path, f"member {name!r} ends after {len(buffer):,} of {expected:,} bytes")
+    return buffer, dtype, shape, fortran
 
 
 def _decode(path: str, node: Any, arrays: dict[str, np.ndarray], depth: int = 0) -> Any:
