@@ -152,10 +152,6 @@ OPS: dict[str, Op] = {
         ag.matmul, torch.matmul, arity=2, accepts=lambda a, b: _two_d(a, b) and a[1] == b[0]
     ),
     "transpose": Op(lambda x: ag.transpose(x, 0, 1), lambda x: x.transpose(0, 1), accepts=_two_d),
-    "permute": Op(
-        lambda x: ag.permute(x, tuple(reversed(range(x.ndim)))),
-        lambda x: x.permute(tuple(reversed(range(x.ndim)))),
-    ),
     "reshape": Op(
         lambda x: ag.reshape(x, tuple(reversed(x.shape))),
         lambda x: x.reshape(tuple(reversed(x.shape))),
