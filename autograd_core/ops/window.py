@@ -28,7 +28,12 @@ from ..tensor import Tensor
 
 def pair(value: Any, name: str, op: str) -> tuple[int, int]:
     """An int or a pair of ints as a (height, width) pair of Python ints."""
-    pair_ = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if isinstance(value, (int, np.integer)):
+        pair_: tuple[Any, ...] = (value, value)
+    elif isinstance(value, (tuple, list)):
+        pair_ = tuple(value)
+    else:
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     if len(pair_) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair_):
         raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     return int(pair_[0]), int(pair_[1])

@@ -26,12 +26,8 @@ def check_input(x: Tensor, op: str, channels: int | None = None) -> None:
     """A clear error unless `x` is a 4-d (N, C, H, W) tensor, with `channels` channels if given."""
     if x.ndim != 4:
         raise ValueError(
-            f"{op}: expected a 4-d input (N, C, H, W), got shape {tuple(x.shape)}"
-            + (
-                " (for a single image, add a batch axis: x.reshape(1, *x.shape))"
-                if x.ndim == 3
-                else ""
-            )
+            f"{op}: expected a 4-d input (N, C, H, W) or an unbatched 3-d one (C, H, W), "
+            f"got shape {tuple(x.shape)}"
         )
     if channels is not None and x.shape[1] != channels:
         raise ValueError(
@@ -142,6 +138,8 @@ def conv2d(
             [1., 2., 2., 1.]])
     """
     x, weight = as_tensor(input), as_tensor(weight)
+    if x.ndim == 3:  # one unbatched (C, H, W) image, as PyTorch takes it
+        return conv2d(x.reshape(1, *x.shape), weight, bias, stride, padding, dilation, groups)[0]
     check_input(x, "conv2d")
     check_weight(weight, groups, "(out_channels, in_channels/groups, KH, KW)", "conv2d")
     n, channels, height, width = x.shape
@@ -203,6 +201,11 @@ def conv_transpose2d(
             [1., 2., 1.]])
     """
     x, weight = as_tensor(input), as_tensor(weight)
+    if x.ndim == 3:  # one unbatched (C, H, W) image, as PyTorch takes it
+        batched = x.reshape(1, *x.shape)
+        return conv_transpose2d(
+            batched, weight, bias, stride, padding, output_padding, groups, dilation
+        )[0]
     check_input(x, "conv_transpose2d")
     check_weight(weight, groups, "(in_channels, out_channels/groups, KH, KW)", "conv_transpose2d")
     n, channels, height, width = x.shape

@@ -129,12 +129,27 @@ def max_pool2d(
             [13., 15.]])
     """
     x = as_tensor(input)
+    if x.ndim == 3:  # one unbatched (C, H, W) input, as PyTorch takes it
+        out = max_pool2d(
+            x.reshape(1, *x.shape),
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            ceil_mode,
+            return_indices,
+        )
+        return (out[0][0], out[1][0]) if return_indices else out[0]  # type: ignore[index]
     kernel, stride, dilation, padding, (oh, ow), pads = _geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d"
     )
     n, c, _, width = x.shape
     (kh, kw) = kernel
-    padded = pad_spatial(x, pads, -np.inf)
+    # padding never wins a window: -inf for floats, the smallest value for integers
+    lowest = (
+        -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min if x.dtype.kind in "iu" else 0
+    )
+    padded = pad_spatial(x, pads, lowest)
     out = window_max(padded, kernel, stride, dilation)  # (N, C, H, W) -> (N, C, OH, OW)
     if not return_indices:
         return out
@@ -172,6 +187,9 @@ def avg_pool2d(
             [10.5, 12.5]])
     """
     x = as_tensor(input)
+    if x.ndim == 3:  # one unbatched (C, H, W) input, as PyTorch takes it
+        batched = x.reshape(1, *x.shape)
+        return avg_pool2d(batched, kernel_size, stride, padding, ceil_mode, count_include_pad)[0]
     kernel, stride, dilation, padding, (oh, ow), pads = _geometry(
         x, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d"
     )
@@ -218,6 +236,12 @@ def max_unpool2d(
             [4., 0.]])
     """
     x = as_tensor(input)
+    if x.ndim == 3:  # one unbatched (C, H, W) input, as PyTorch takes it
+        index = np.asarray(indices)
+        return max_unpool2d(
+            x.reshape(1, *x.shape), index.reshape(1, *index.shape), kernel_size, stride, padding,
+            output_size,
+        )[0]  # fmt: skip
     check_input(x, "max_unpool2d")
     index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
     if index.shape != tuple(x.shape) or index.dtype.kind not in "iu":

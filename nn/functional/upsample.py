@@ -78,8 +78,10 @@ def interpolate(
         factors: tuple[Any, ...] = (None,) * len(spatial)
     else:
         factors = tuple(float(f) for f in _per_axis(scale_factor, len(spatial), "scale_factor"))
-        if min(factors) <= 0:
-            raise ValueError(f"interpolate: scale_factor must be positive, got {scale_factor!r}")
+        if not all(math.isfinite(f) and f > 0 for f in factors):
+            raise ValueError(
+                f"interpolate: scale_factor must be finite and positive, got {scale_factor!r}"
+            )
         sizes = tuple(math.floor(n * f) for n, f in zip(spatial, factors))
     if min(sizes) < 1:
         raise ValueError(

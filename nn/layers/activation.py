@@ -11,7 +11,7 @@ from autograd_core import Tensor
 
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from ..module import Module
-from ._checks import input_error
+from ._checks import check_tensor, input_error
 
 
 class ReLU(Module):
@@ -25,6 +25,7 @@ class ReLU(Module):
     """
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.relu(x)
 
 
@@ -43,6 +44,7 @@ class LeakyReLU(Module):
         self.negative_slope = float(negative_slope)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
@@ -53,6 +55,7 @@ class Sigmoid(Module):
     """1 / (1 + exp(-x)) elementwise."""
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.sigmoid(x)
 
 
@@ -60,6 +63,7 @@ class Tanh(Module):
     """tanh(x) elementwise."""
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.tanh(x)
 
 
@@ -91,6 +95,7 @@ class Softmax(_AlongDim):
     """
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         self._check(x)
         return F.softmax(x, self.dim)
 
@@ -99,6 +104,7 @@ class LogSoftmax(_AlongDim):
     """log(softmax(x)) along `dim`, computed stably."""
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         self._check(x)
         return F.log_softmax(x, self.dim)
 
@@ -134,6 +140,7 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.gelu(x, approximate=self.approximate)
 
     def extra_repr(self) -> str:
@@ -155,6 +162,7 @@ class ELU(_Inplace):
         self.alpha = float(alpha)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.elu(x, self.alpha)
 
     def _options(self) -> list[str]:
@@ -165,6 +173,7 @@ class SELU(_Inplace):
     """scale * elu(x, alpha) with the self-normalising constants."""
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.selu(x)
 
 
@@ -172,6 +181,7 @@ class SiLU(_Inplace):
     """x * sigmoid(x)."""
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.silu(x)
 
 
@@ -191,6 +201,7 @@ class Softplus(Module):
         self.threshold = float(threshold)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.softplus(x, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
@@ -215,6 +226,7 @@ class Hardtanh(_Inplace):
         self.max_val = float(max_val)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.hardtanh(x, self.min_val, self.max_val)
 
     def _options(self) -> list[str]:
@@ -225,4 +237,5 @@ class ReLU6(_Inplace):
     """min(max(x, 0), 6)."""
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.relu6(x)

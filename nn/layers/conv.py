@@ -15,7 +15,7 @@ from autograd_core.ops.window import pair
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from .. import init
 from ..module import Module, Parameter
-from ._checks import input_error
+from ._checks import check_tensor, input_error
 
 
 class _ConvNd(Module):
@@ -85,8 +85,10 @@ class _ConvNd(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def _check(self, x: Tensor) -> None:
-        if x.ndim != 4 or x.shape[1] != self.in_channels:
-            raise input_error(self, x, f"(N, {self.in_channels}, H, W)")
+        if x.ndim not in (3, 4) or x.shape[-3] != self.in_channels:
+            raise input_error(
+                self, x, f"(N, {self.in_channels}, H, W) or ({self.in_channels}, H, W)"
+            )
 
     def extra_repr(self) -> str:
         text = (
@@ -141,6 +143,7 @@ class Conv2d(_ConvNd):
         )
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         self._check(x)
         return F.conv2d(
             x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
@@ -193,6 +196,7 @@ class ConvTranspose2d(_ConvNd):
         )
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         self._check(x)
         return F.conv_transpose2d(
             x,

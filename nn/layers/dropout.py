@@ -6,6 +6,7 @@ from autograd_core import Tensor
 
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from ..module import Module
+from ._checks import check_tensor
 
 
 class Dropout(Module):
@@ -26,6 +27,7 @@ class Dropout(Module):
         self.p = float(p)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.dropout(x, self.p, self.training)
 
     def extra_repr(self) -> str:

@@ -6,7 +6,7 @@ import autograd_core as ag
 from autograd_core import Tensor
 
 from ..module import Module
-from ._checks import input_error
+from ._checks import check_tensor, input_error
 
 
 class Flatten(Module):
@@ -25,6 +25,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         ndim = max(x.ndim, 1)
         if not (-ndim <= self.start_dim < ndim and -ndim <= self.end_dim < ndim):
             raise input_error(self, x, "with axes start_dim and end_dim")

@@ -13,7 +13,7 @@ from autograd_core.dtypes import get_default_dtype
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from .. import init
 from ..module import Module, Parameter
-from ._checks import input_error
+from ._checks import check_tensor, input_error
 
 
 class Linear(Module):
@@ -55,6 +55,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         if x.ndim < 1 or x.shape[-1] != self.in_features:
             raise input_error(self, x, f"(*, {self.in_features})")
         return F.linear(x, self.weight, self.bias)

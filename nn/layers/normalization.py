@@ -17,7 +17,7 @@ from autograd_core.dtypes import get_default_dtype
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from .. import init
 from ..module import Module, Parameter
-from ._checks import input_error
+from ._checks import check_tensor, input_error
 
 
 class _BatchNorm(Module):
@@ -85,6 +85,7 @@ class _BatchNorm(Module):
             init.zeros_(self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         if x.ndim not in self._ndims or x.shape[1] != self.num_features:
             raise input_error(self, x, self._layout.format(C=self.num_features))
         tracking = self.training and self.track_running_stats

@@ -9,12 +9,12 @@ from autograd_core import Tensor
 
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from ..module import Module
-from ._checks import input_error
+from ._checks import check_tensor, input_error
 
 
 def _check(layer: Module, x: Tensor) -> None:
-    if x.ndim != 4:
-        raise input_error(layer, x, "(N, C, H, W)")
+    if x.ndim not in (3, 4):
+        raise input_error(layer, x, "(N, C, H, W) or (C, H, W)")
 
 
 class MaxPool2d(Module):
@@ -42,6 +42,7 @@ class MaxPool2d(Module):
         self.dilation, self.return_indices, self.ceil_mode = dilation, return_indices, ceil_mode
 
     def forward(self, x: Tensor) -> Any:
+        check_tensor(self, x)
         _check(self, x)
         return F.max_pool2d(
             x,
@@ -84,6 +85,7 @@ class AvgPool2d(Module):
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         _check(self, x)
         return F.avg_pool2d(
             x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad
@@ -111,6 +113,7 @@ class MaxUnpool2d(Module):
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
 
     def forward(self, x: Tensor, indices: Any, output_size: Any = None) -> Tensor:
+        check_tensor(self, x)
         _check(self, x)
         return F.max_unpool2d(x, indices, self.kernel_size, self.stride, self.padding, output_size)
 

@@ -8,7 +8,7 @@ from autograd_core import Tensor
 
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from ..module import Module
-from ._checks import input_error
+from ._checks import check_tensor, input_error
 
 
 class Upsample(Module):
@@ -30,6 +30,7 @@ class Upsample(Module):
         self.size, self.scale_factor, self.mode = size, scale_factor, mode
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         if not 3 <= x.ndim <= 5:
             raise input_error(self, x, "(N, C, *spatial) with 1 to 3 spatial axes")
         return F.interpolate(x, self.size, self.scale_factor, self.mode)

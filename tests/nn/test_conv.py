@@ -244,12 +244,12 @@ def test_conv2d_layer_repr_names_its_arguments():
     "make_input, message",
     [
         (
-            lambda: ag.ones((3, 5, 5)),
-            r"Conv2d\(3, 8.*expected input of shape \(N, 3, H, W\), got \(3, 5, 5\)",
+            lambda: ag.ones((5, 5)),
+            r"Conv2d\(3, 8.*expected input of shape \(N, 3, H, W\) or \(3, H, W\), got \(5, 5\)",
         ),
         (
             lambda: ag.ones((1, 4, 5, 5)),
-            r"expected input of shape \(N, 3, H, W\), got \(1, 4, 5, 5\)",
+            r"expected input of shape \(N, 3, H, W\) or \(3, H, W\), got \(1, 4, 5, 5\)",
         ),
         (
             lambda: ag.ones((1, 3, 2, 2)),

@@ -201,8 +201,8 @@ def test_pooling_layers_call_their_functions():
     "call, message",
     [
         (
-            lambda: nn.MaxPool2d(2)(ag.ones((3, 4, 4))),
-            r"MaxPool2d\(.*expected input of shape \(N, C, H, W\), got \(3, 4, 4\)",
+            lambda: nn.MaxPool2d(2)(ag.ones((4, 4))),
+            r"MaxPool2d\(.*expected input of shape \(N, C, H, W\) or \(C, H, W\), got \(4, 4\)",
         ),
         (
             lambda: F.max_pool2d(ag.ones((1, 1, 2, 2)), 3, padding=1, stride=3, dilation=2),
