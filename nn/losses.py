@@ -15,6 +15,7 @@ from autograd_core import Tensor
 
 from . import functional as F  # noqa: N812 (PyTorch's idiom)
 from .functional.reduction import as_tensor, legacy_reduction
+from .layers._checks import check_tensor
 from .module import Module
 
 
@@ -75,6 +76,7 @@ class CrossEntropyLoss(_WeightedLoss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.cross_entropy(
             input,
             target,
@@ -100,6 +102,7 @@ class NLLLoss(_WeightedLoss):
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.nll_loss(
             input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
         )
@@ -116,6 +119,7 @@ class MSELoss(_Loss):
     """
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -123,6 +127,7 @@ class L1Loss(_Loss):
     """Absolute error |input - target|, averaged (or summed) over all elements."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
@@ -140,6 +145,7 @@ class SmoothL1Loss(_Loss):
         self.beta = beta
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -151,6 +157,7 @@ class HuberLoss(_Loss):
         self.delta = delta
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
@@ -168,6 +175,7 @@ class KLDivLoss(_Loss):
         self.log_target = log_target
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
@@ -175,6 +183,7 @@ class BCELoss(_WeightedLoss):
     """Binary cross-entropy of probabilities in [0, 1] against targets in [0, 1]."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
@@ -194,6 +203,7 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("pos_weight", None if pos_weight is None else as_tensor(pos_weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
@@ -225,6 +235,7 @@ class MultiMarginLoss(_WeightedLoss):
         self.p, self.margin = p, margin
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        check_tensor(self, input, target)
         return F.multi_margin_loss(
             input, target, self.p, self.margin, self.weight, reduction=self.reduction
         )

@@ -14,6 +14,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.errors import DTypeError
 from autograd_core.function import register
 from autograd_core.ops.special import erf
 
@@ -81,9 +82,9 @@ def _softmax_dim(x: Tensor, dim: int | None, op: str) -> int:
 def _along(fn: Any, x: Any, dim: int | None, dtype: Any, op: str) -> Tensor:
     x = _as_tensor(x)
     if x.dtype.kind not in "fc" and dtype is None:
-        raise TypeError(
-            f"{op}: expected a floating-point input, got dtype {x.dtype} (convert it first, "
-            "e.g. x.astype('float32'), or pass dtype=)"
+        raise DTypeError(
+            f"{op}: expected a floating-point input, got {x.dtype} (convert it first, "
+            "e.g. x.float(), or pass dtype=)"
         )
     axis = _softmax_dim(x, dim, op)
     if dtype is not None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 
-def check_tensor(layer: Any, x: Any) -> None:
-    """A TypeError naming `layer` when `x` is a (nested) list or tuple: PyTorch's layers take
-    no lists. (A numpy array goes on as before, see docs/pytorch.md.)"""
-    if isinstance(x, (list, tuple)):
-        raise TypeError(
-            f"{layer!r}: expected a Tensor input, got {type(x).__name__} (convert it first: "
-            "ag.tensor(x))"
-        )
+def check_tensor(layer: Any, *inputs: Any) -> None:
+    """A TypeError naming `layer` when an input is a (nested) list or tuple: PyTorch's layers
+    and losses take no lists. (A numpy array goes on as before, see docs/pytorch.md.)"""
+    for x in inputs:
+        if isinstance(x, (list, tuple)):
+            raise TypeError(
+                f"{layer!r}: expected a Tensor input, got {type(x).__name__} (convert it first: "
+                "ag.tensor(x))"
+            )
 
 
 def input_error(layer: Any, x: Any, expected: str) -> ValueError:

@@ -18,6 +18,7 @@ import numpy as np
 from autograd_core import Tensor
 
 from ..module import Module, Parameter
+from ._checks import check_tensor
 from .conv import Conv2d
 from .linear import Linear
 from .normalization import BatchNorm1d, BatchNorm2d
@@ -55,6 +56,7 @@ class _Lazy(Module):
         return True
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         if not isinstance(x, Tensor) or x.ndim == 0 or x.ndim <= self.size_axis:
             raise ValueError(
                 f"{type(self).__name__}: cannot read {self.size_name} from an input of shape "

@@ -148,6 +148,7 @@ class AdaptiveAvgPool2d(_AdaptivePool):
         super().__init__(output_size)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.adaptive_avg_pool2d(x, self.output_size)
 
 
@@ -162,6 +163,7 @@ class AdaptiveMaxPool2d(_AdaptivePool):
     """
 
     def forward(self, x: Tensor) -> Any:
+        check_tensor(self, x)
         return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
 
 
@@ -179,6 +181,7 @@ class AdaptiveAvgPool1d(_AdaptivePool):
         super().__init__(output_size)
 
     def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
         return F.adaptive_avg_pool1d(x, self.output_size)
 
 
@@ -194,4 +197,5 @@ class AdaptiveMaxPool1d(_AdaptivePool):
     """
 
     def forward(self, x: Tensor) -> Any:
+        check_tensor(self, x)
         return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)

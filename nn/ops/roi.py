@@ -35,6 +35,7 @@ from autograd_core import Tensor
 from autograd_core.function import register
 from autograd_core.ops.window import pair
 
+from ..layers._checks import check_tensor
 from ..module import Module
 
 
@@ -241,6 +242,7 @@ class RoIAlign(Module):
         self.sampling_ratio, self.aligned = sampling_ratio, aligned
 
     def forward(self, input: Tensor, rois: Any) -> Tensor:
+        check_tensor(self, input)
         return roi_align(
             input, rois, self.output_size, self.spatial_scale, self.sampling_ratio, self.aligned
         )
@@ -267,6 +269,7 @@ class RoIPool(Module):
         self.output_size, self.spatial_scale = output_size, spatial_scale
 
     def forward(self, input: Tensor, rois: Any) -> Tensor:
+        check_tensor(self, input)
         return roi_pool(input, rois, self.output_size, self.spatial_scale)
 
     def __repr__(self) -> str:

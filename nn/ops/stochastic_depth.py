@@ -14,6 +14,7 @@ import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.random import default_generator
 
+from ..layers._checks import check_tensor
 from ..module import Module
 
 
@@ -58,6 +59,7 @@ class StochasticDepth(Module):
         self.p, self.mode = p, mode
 
     def forward(self, input: Tensor) -> Tensor:
+        check_tensor(self, input)
         return stochastic_depth(input, self.p, self.mode, self.training)
 
     def __repr__(self) -> str:

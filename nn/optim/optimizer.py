@@ -39,6 +39,11 @@ class Optimizer:
                 f"{name}: params must be an iterable of tensors (e.g. model.parameters()), "
                 "not a single tensor"
             )
+        if not isinstance(params, Iterable):
+            raise TypeError(
+                f"{name}: params must be an iterable of tensors or of param-group dicts "
+                f"(e.g. model.parameters()), got {type(params).__name__}"
+            )
         params = list(params)
         if not params:
             raise ValueError(f"{name}: got an empty parameter list (nothing to optimise)")
@@ -52,6 +57,13 @@ class Optimizer:
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         """Raise ValueError for a hyper-parameter outside its range (subclasses extend)."""
+        name = type(self).__name__
+        for key in (*_FLOAT_OPTIONS, "betas"):
+            option = group.get(key, 0.0)
+            values = option if key == "betas" and isinstance(option, (tuple, list)) else [option]
+            # NOTE: NaN passes every `x < 0` range check, so it is refused here for all options
+            if not all(isinstance(v, (int, float, np.number)) and not np.isnan(v) for v in values):
+                raise ValueError(f"{name}: {key} must be a real number (not NaN), got {option!r}")
         lr = group.get("lr")
         if not isinstance(lr, (int, float, np.floating)) or not lr > 0:
             raise ValueError(f"{type(self).__name__}: learning rate must be positive, got {lr!r}")

@@ -102,8 +102,12 @@ def test_softmax_without_dim_warns_and_picks_torchs_dim():
 def test_softmax_of_a_0d_tensor_and_of_a_bool_tensor():
     assert F.softmax(ag.tensor(3.0), dim=0).item() == 1.0
     assert F.log_softmax(ag.tensor(3.0), dim=-1).item() == 0.0
-    with pytest.raises(TypeError, match="softmax: expected a floating-point input, got dtype bool"):
+    with pytest.raises(RuntimeError):  # torch: NotImplementedError, a RuntimeError
+        tf.softmax(torch.tensor([True, False]), dim=0)
+    with pytest.raises(RuntimeError, match="softmax: expected a floating-point input, got bool"):
         F.softmax(ag.tensor([True, False]), dim=0)
+    with pytest.raises(TypeError, match="log_softmax: expected a floating-point input"):
+        F.log_softmax(ag.tensor([1, 2]), dim=0)
     out = F.softmax(ag.tensor([True, False]), dim=0, dtype="float64")
     np.testing.assert_allclose(np.asarray(out), tf.softmax(torch.tensor([1.0, 0.0]), 0).numpy())
 

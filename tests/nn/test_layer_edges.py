@@ -1,6 +1,8 @@
 """Layers and functions on the edges, as PyTorch: unbatched inputs, lists, bad options,
 integer pooling with padding, empty batches."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -68,32 +70,71 @@ def test_max_unpool_of_an_empty_batch_has_torchs_shape():
     assert out.shape == (0, 1, 4, 4)
 
 
-@pytest.mark.parametrize(
-    "layer",
-    [
-        nn.Linear(2, 2),
-        nn.Conv2d(1, 1, 1),
-        nn.ReLU(),
-        nn.GELU(),
-        nn.BatchNorm1d(2),
-        nn.MaxPool2d(2),
-        nn.AvgPool2d(2),
-        nn.Dropout(),
-        nn.Flatten(),
-        nn.Softmax(dim=0),
-        nn.Upsample(scale_factor=2),
-        nn.Tanh(),
-        nn.Sigmoid(),
-        nn.LeakyReLU(),
-        nn.Hardtanh(),
-    ],
-    ids=lambda layer: type(layer).__name__,
-)
-def test_a_nested_list_given_to_a_layer_is_a_clear_type_error(layer):
-    with pytest.raises(
-        TypeError, match=rf"{type(layer).__name__}.*expected a Tensor input, got list"
-    ):
-        layer([[1.0, 2.0], [3.0, 4.0]])
+LAYERS = [
+    lambda lib: lib.Linear(2, 2),
+    lambda lib: lib.Conv2d(1, 1, 1),
+    lambda lib: lib.ConvTranspose2d(1, 1, 1),
+    lambda lib: lib.LazyLinear(2),
+    lambda lib: lib.LazyConv2d(2, 1),
+    lambda lib: lib.LazyBatchNorm1d(),
+    lambda lib: lib.ReLU(),
+    lambda lib: lib.GELU(),
+    lambda lib: lib.ELU(),
+    lambda lib: lib.SiLU(),
+    lambda lib: lib.Softplus(),
+    lambda lib: lib.ReLU6(),
+    lambda lib: lib.BatchNorm1d(2),
+    lambda lib: lib.BatchNorm2d(2),
+    lambda lib: lib.LocalResponseNorm(2),
+    lambda lib: lib.MaxPool2d(2),
+    lambda lib: lib.AvgPool2d(2),
+    lambda lib: lib.AdaptiveAvgPool2d(1),
+    lambda lib: lib.AdaptiveMaxPool2d(1),
+    lambda lib: lib.AdaptiveAvgPool1d(1),
+    lambda lib: lib.AdaptiveMaxPool1d(1),
+    lambda lib: lib.Dropout(),
+    lambda lib: lib.Flatten(),
+    lambda lib: lib.Softmax(dim=0),
+    lambda lib: lib.LogSoftmax(dim=0),
+    lambda lib: lib.Upsample(scale_factor=2),
+    lambda lib: lib.Tanh(),
+    lambda lib: lib.Sigmoid(),
+    lambda lib: lib.LeakyReLU(),
+    lambda lib: lib.Hardtanh(),
+]
+LOSSES = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "BCELoss",
+          "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "MultiMarginLoss"]  # fmt: skip
+NESTED = [[0.25, 0.5], [0.75, 1.0]]
+
+
+@pytest.mark.parametrize("make", LAYERS, ids=lambda make: type(make(nn)).__name__)
+def test_a_nested_list_given_to_a_layer_is_a_type_error_as_torch(make):
+    with pytest.raises((TypeError, AttributeError)):  # torch's Lazy* fail on `.shape`
+        make(torch.nn)(NESTED)
+    layer = make(nn)
+    name = type(layer).__name__
+    with pytest.raises(TypeError, match=rf"{name}.*expected a Tensor input, got list"):
+        layer(NESTED)
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_a_nested_list_given_to_a_loss_is_a_type_error_as_torch(name):
+    with warnings.catch_warnings(), pytest.raises((TypeError, AttributeError)):
+        warnings.simplefilter("ignore")  # KLDivLoss's reduction warning
+        getattr(torch.nn, name)()(torch.tensor(NESTED), NESTED)  # some fail on `.size()`
+    with pytest.raises(TypeError, match=rf"{name}.*expected a Tensor input, got list"):
+        getattr(nn, name)()(NESTED, np.array(NESTED))
+    with pytest.raises(TypeError, match=rf"{name}.*expected a Tensor input, got list"):
+        getattr(nn, name)()(ag.tensor(NESTED), NESTED)
+
+
+def test_linear_on_a_1d_input_as_torch():
+    ours, theirs = nn.Linear(3, 2).double(), torch.nn.Linear(3, 2).double()
+    _copy_into(ours, theirs)
+    out = ours(ag.tensor([1.0, 2.0, 3.0]))
+    expected = theirs(torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64))
+    assert out.shape == tuple(expected.shape) == (2,)
+    np.testing.assert_allclose(np.asarray(out), expected.detach().numpy(), rtol=1e-12)
 
 
 def test_bad_layer_options_are_clear_errors():

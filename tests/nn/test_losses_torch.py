@@ -109,6 +109,8 @@ def test_a_minus_inf_logit_in_another_class_gives_torchs_loss():
         ("huber_loss", np.zeros(0), np.zeros(0)),
         ("binary_cross_entropy", np.zeros(0), np.zeros(0)),
         ("binary_cross_entropy_with_logits", np.zeros(0), np.zeros(0)),
+        ("kl_div", np.zeros((0, 3)), np.zeros((0, 3))),
+        ("cross_entropy", np.zeros((0, 3)), np.zeros((0, 3))),  # probability targets
     ],
 )
 def test_the_mean_of_an_empty_batch_is_nan_as_torch(name, x, target):

@@ -132,6 +132,45 @@ def test_optimizer_rejects_a_single_tensor_and_non_tensors():
         SGD([np.ones(2)], lr=0.1)
 
 
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "RMSprop"]
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_an_int_instead_of_parameters_is_a_clear_type_error_as_torch(name):
+    torch = pytest.importorskip("torch", reason="differential tests: pip install -e '.[torch]'")
+    with pytest.raises(TypeError):
+        getattr(torch.optim, name)(3, lr=0.1)
+    with pytest.raises(TypeError, match=rf"{name}: params must be an iterable .* got int"):
+        getattr(nn.optim, name)(3, lr=0.1)
+
+
+@pytest.mark.parametrize(
+    "name, option",
+    [(name, "weight_decay") for name in OPTIMIZERS]
+    + [("SGD", "momentum"), ("SGD", "dampening"), ("SGD", "lr"), ("Adam", "eps"),
+       ("Adagrad", "lr_decay"), ("Adadelta", "rho"), ("RMSprop", "alpha"),
+       ("RMSprop", "momentum"), ("Adam", "lr")],
+)  # fmt: skip
+def test_a_nan_hyperparameter_is_a_value_error_as_torch(name, option):
+    torch = pytest.importorskip("torch", reason="differential tests: pip install -e '.[torch]'")
+    nan = float("nan")
+    make_theirs = getattr(torch.optim, name)
+    if name == "SGD":  # torch's SGD takes NaN options (docs/pytorch.md): every step is NaN
+        make_theirs([torch.nn.Parameter(torch.ones(2))], **{option: nan})
+    else:
+        with pytest.raises(ValueError):
+            make_theirs([torch.nn.Parameter(torch.ones(2))], **{option: nan})
+    with pytest.raises(ValueError, match=rf"{name}: {option} must be a real number \(not NaN\)"):
+        getattr(nn.optim, name)([nn.Parameter(np.ones(2))], **{option: nan})
+    with pytest.raises(ValueError, match="betas must be a real number"):
+        Adam([nn.Parameter(np.ones(2))], betas=(0.9, nan))
+    params = nn.Parameter(np.ones(2))
+    optimizer = getattr(nn.optim, name)([nn.Parameter(np.ones(2))], lr=0.1)
+    with pytest.raises(ValueError, match=f"{option} must be a real number"):
+        optimizer.add_param_group({"params": [params], option: nan})
+    assert len(optimizer.param_groups) == 1
+
+
 def test_hyperparameters_do_not_upcast_float32_weights():
     w = nn.Parameter(np.ones(3, dtype=np.float32))
     opt = Adam([w], lr=np.float64(0.1), betas=(np.float64(0.9), 0.99))
