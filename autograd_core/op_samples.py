@@ -338,8 +338,8 @@ def _getitem(draw: Draw, spec: OpSpec) -> Sample:
     return Sample((domain_array(draw, shape, "real", "x"),), {"index": index})
 
 
-@sample_strategy("scatter_add")
-def _scatter_add(draw: Draw, spec: OpSpec) -> Sample:
+@sample_strategy("accumulate_at")
+def _accumulate_at(draw: Draw, spec: OpSpec) -> Sample:
     shape = draw(shapes(min_dims=1), label="shape")
     index = indices(draw, shape)
     selected = np.empty(shape)[index].shape
@@ -453,3 +453,6 @@ def _window_max_scatter(draw: Draw, spec: OpSpec) -> Sample:
     maxima = window_max(Tensor(source), **geometry).data
     x = domain_array(draw, maxima.shape, "real", "x")
     return Sample((x,), {"source": source, "maxima": maxima, **geometry})
+
+
+from . import op_samples_dims  # noqa: E402, F401  (the strategies of the ops along dims)

@@ -23,9 +23,10 @@ from .errors import DTypeError, IndexingError
 from .grad_mode import grad_enabled
 from .size import Size
 from .surface import TensorSurface
+from .tensor_methods import OpMethods, link
 
 
-class Tensor(TensorSurface):
+class Tensor(TensorSurface, OpMethods):
     """An n-dimensional array that records the ops applied to it.
 
     Examples
@@ -546,3 +547,5 @@ def _update(tensor: Tensor, ufunc: np.ufunc, other: Any, op: str) -> Tensor:
 from . import ops as _ops  # noqa: E402  (the ops are built on Tensor)
 from .ops.elementwise import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
 from .ops.movement import _plain_index  # noqa: E402
+
+link()

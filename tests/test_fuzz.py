@@ -236,6 +236,10 @@ UNARY = {
     "relu": (ag.relu, lambda x: np.maximum(x, 0)),
     "sigmoid": (ag.sigmoid, lambda x: 1 / (1 + np.exp(-np.asarray(x, np.float64)))),
     "neg": (lambda x: -x, np.negative),
+    "isnan": (ag.isnan, np.isnan),
+    "isinf": (ag.isinf, np.isinf),
+    "isfinite": (ag.isfinite, np.isfinite),
+    "logical_not": (ag.logical_not, np.logical_not),
 }
 
 
@@ -268,10 +272,14 @@ BINARY = {
     "greater_equal": (ag.greater_equal, np.greater_equal),
     "equal": (ag.equal, np.equal),
     "not_equal": (ag.not_equal, np.not_equal),
+    "logical_and": (ag.logical_and, np.logical_and),
+    "logical_or": (ag.logical_or, np.logical_or),
+    "logical_xor": (ag.logical_xor, np.logical_xor),
 }
 
 
 COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
+COMPARISONS |= {"logical_and", "logical_or", "logical_xor"}  # booleans: no promotion either
 
 
 @pytest.mark.parametrize("name", BINARY)
@@ -348,6 +356,8 @@ REDUCTIONS = {
     "mean": (ag.mean, np.mean),
     "amax": (ag.amax, np.max),
     "amin": (ag.amin, np.min),
+    "all": (ag.all, np.all),
+    "any": (ag.any, np.any),
     "var": (ag.var, lambda x, axis, keepdims: np.var(x, axis=axis, keepdims=keepdims, ddof=1)),
     "logsumexp": (
         ag.logsumexp,
@@ -803,7 +813,7 @@ FUZZED_THROUGH = {
     "window_fold": "test_fuzz_convolution_layers_match_torch (ConvTranspose2d, conv backward)",
     "window_max": "test_fuzz_pooling_layers_match_torch (MaxPool2d)",
     "window_max_scatter": "test_fuzz_pooling_layers_match_torch (MaxPool2d backward)",
-    "scatter_add": "test_fuzz_getitem_and_setitem (the backward of integer-array indexing)",
+    "accumulate_at": "test_fuzz_getitem_and_setitem (the backward of integer-array indexing)",
 }
 FUZZED = {
     *UNARY, *BINARY, *REDUCTIONS, "softmax", "log_softmax", "argmax", "argmin", "where",
@@ -867,8 +877,11 @@ def test_fuzz_covers_every_registered_op():
 
 
 def test_fuzz_covers_every_public_function():
-    """Every function in `ag.__all__` that makes tensors is fuzzed above (a new one must be)."""
+    """Every function in `ag.__all__` that makes tensors is fuzzed above (a new one must be):
+    by name, or as a registered op by the automatic layout test, or as a second name of one."""
     fuzzed = {*FUZZED, "zeros", "ones", "empty", "full", "arange", "rand", "randn", "tensor"}
+    fuzzed |= {spec.name for spec in AUTOMATIC}
+    fuzzed |= {alias for alias, name in ag.ops.ALIASES.items() if name in fuzzed}
     not_ops = {
         "functional", "viz", "grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad",
         "vjp", "gradcheck", "gradgradcheck", "numerical_grad", "register", "manual_seed",

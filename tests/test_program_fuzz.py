@@ -340,6 +340,6 @@ def test_random_programs_match_torch_to_second_order_long_run():
 
 
 def test_program_ops_are_registry_names():
-    """Each step is named by the op it exercises (windows, astype and scatter_add are left to
+    """Each step is named by the op it exercises (windows, astype and accumulate_at are left to
     the layer fuzz tests and test_ops: their arguments are not values of a program)."""
     assert set(OPS) <= set(REGISTRY), set(OPS) - set(REGISTRY)

@@ -238,11 +238,11 @@ class GetItem(Function):
         return x[index]
 
     def backward(ctx, grad):
-        return (ScatterAdd.apply(grad, index=ctx.index, shape=ctx.input_shape),)
+        return (AccumulateAt.apply(grad, index=ctx.index, shape=ctx.input_shape),)
 
 
-@register("scatter_add", sample="scatter_add")
-class ScatterAdd(Function):
+@register("accumulate_at", sample="accumulate_at")
+class AccumulateAt(Function):
     """out = zeros(shape) with x added at out[index], repeated indices accumulating;
     dL/dx = grad[index]"""
 
@@ -367,9 +367,9 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     return GetItem.apply(x, index=_plain_index(index))
 
 
-def scatter_add(x: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
-    """zeros(shape) with x added at [index]; the adjoint of getitem."""
-    return ScatterAdd.apply(x, index=_plain_index(index), shape=tuple(shape))
+def accumulate_at(x: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
+    """zeros(shape) with x added at [index] (repeats accumulate): the adjoint of getitem."""
+    return AccumulateAt.apply(x, index=_plain_index(index), shape=tuple(shape))
 
 
 @register("flatten", sample="flatten")

@@ -269,5 +269,5 @@ def max_unpool2d(
         )
     # one flat position per input value in the (N*C*OH*OW,) output: plane offset + index
     flat = (np.arange(n * c)[:, None] * plane + index.reshape(n * c, height * width)).ravel()
-    out = ag.ops.scatter_add(x.reshape(-1), flat, (n * c * plane,))
+    out = ag.ops.accumulate_at(x.reshape(-1), flat, (n * c * plane,))
     return out.reshape(n, c, *size)  # (N*C*OH*OW,) -> (N, C, OH, OW)

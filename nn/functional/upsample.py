@@ -7,7 +7,7 @@ factor is given), computed in float32 as PyTorch does, so the two pick the
 same pixels. An integer up-scaling repeats every pixel k times: a reshape
 and a broadcast, whose gradient sums the k copies back. Any other size
 gathers rows with an integer index (the gradient adds back through
-`scatter_add`).
+`accumulate_at`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,105 @@
+"""Boolean results, not differentiable: isnan/isinf/isfinite, the logical_*
+functions, and the reductions all/any (with dim/keepdim).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..tensor import Tensor
+from .axes import normalize_axes, resolve_dim
+
+
+def _array(x: Any) -> np.ndarray:
+    return np.asarray(x)
+
+
+def _boolean(values: Any) -> Tensor:
+    return Tensor._from_op(np.asarray(values, dtype=bool), None)
+
+
+def isnan(input: Any) -> Tensor:
+    """True where x is NaN.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.isnan(ag.tensor([1.0, float("nan")]))
+    tensor([False,  True])
+    """
+    return _boolean(np.isnan(_array(input)))
+
+
+def isinf(input: Any) -> Tensor:
+    """True where x is +inf or -inf."""
+    return _boolean(np.isinf(_array(input)))
+
+
+def isfinite(input: Any) -> Tensor:
+    """True where x is neither NaN nor infinite."""
+    return _boolean(np.isfinite(_array(input)))
+
+
+def _logical(ufunc: np.ufunc, x: Any, y: Any) -> Tensor:
+    a, b = _array(x), _array(y)
+    try:
+        return _boolean(ufunc(a, b))
+    except ValueError:
+        raise ShapeError(
+            f"{ufunc.__name__}: shapes {a.shape} and {b.shape} do not broadcast"
+        ) from None
+
+
+def logical_and(input: Any, other: Any) -> Tensor:
+    """x and y elementwise (nonzero is true), with broadcasting.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.logical_and(ag.tensor([True, True]), ag.tensor([True, False]))
+    tensor([ True, False])
+    """
+    return _logical(np.logical_and, input, other)
+
+
+def logical_or(input: Any, other: Any) -> Tensor:
+    """x or y elementwise (nonzero is true), with broadcasting."""
+    return _logical(np.logical_or, input, other)
+
+
+def logical_xor(input: Any, other: Any) -> Tensor:
+    """x xor y elementwise (nonzero is true), with broadcasting."""
+    return _logical(np.logical_xor, input, other)
+
+
+def logical_not(input: Any) -> Tensor:
+    """not x elementwise (nonzero is true)."""
+    return _boolean(np.logical_not(_array(input)))
+
+
+def all(
+    input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
+) -> Tensor:
+    """True where every element over `dim` is nonzero (None: all elements).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.all(ag.tensor([[1.0, 0.0], [2.0, 3.0]]), dim=1)
+    tensor([False,  True])
+    """
+    dim, keepdim = resolve_dim("all", dim, keepdim, axis, keepdims)
+    data = _array(input)
+    return _boolean(np.all(data, axis=normalize_axes(dim, data.ndim, "all"), keepdims=keepdim))
+
+
+def any(
+    input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
+) -> Tensor:
+    """True where some element over `dim` is nonzero (None: all elements)."""
+    dim, keepdim = resolve_dim("any", dim, keepdim, axis, keepdims)
+    data = _array(input)
+    return _boolean(np.any(data, axis=normalize_axes(dim, data.ndim, "any"), keepdims=keepdim))

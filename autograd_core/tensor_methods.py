@@ -1,0 +1,153 @@
+"""The methods of `Tensor` that PyTorch has for its ops, one delegating line each.
+
+Each hands the tensor to the function of the same name in `autograd_core.ops`
+(where the op, its backward and its documentation live). `Tensor` mixes this
+class in; the operators and the oldest methods are still in `tensor.py`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class OpMethods:
+    """Mixed into `Tensor`: `x.sin()` is `ops.sin(x)`, with the function's arguments."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------- elementwise
+
+    def rsqrt(self) -> Tensor:
+        return _ops.rsqrt(self)
+
+    def sin(self) -> Tensor:
+        return _ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return _ops.cos(self)
+
+    def tan(self) -> Tensor:
+        return _ops.tan(self)
+
+    def sign(self) -> Tensor:
+        return _ops.sign(self)
+
+    def log1p(self) -> Tensor:
+        return _ops.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return _ops.expm1(self)
+
+    def square(self) -> Tensor:
+        return _ops.square(self)
+
+    def floor(self) -> Tensor:
+        return _ops.floor(self)
+
+    def ceil(self) -> Tensor:
+        return _ops.ceil(self)
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        return _ops.round(self, decimals=decimals)
+
+    # ---------------------------------------------------------------- booleans
+
+    def eq(self, other: Any) -> Tensor:
+        return _ops.eq(self, other)
+
+    def ne(self, other: Any) -> Tensor:
+        return _ops.ne(self, other)
+
+    def lt(self, other: Any) -> Tensor:
+        return _ops.lt(self, other)
+
+    def le(self, other: Any) -> Tensor:
+        return _ops.le(self, other)
+
+    def gt(self, other: Any) -> Tensor:
+        return _ops.gt(self, other)
+
+    def ge(self, other: Any) -> Tensor:
+        return _ops.ge(self, other)
+
+    def isnan(self) -> Tensor:
+        return _ops.isnan(self)
+
+    def isinf(self) -> Tensor:
+        return _ops.isinf(self)
+
+    def isfinite(self) -> Tensor:
+        return _ops.isfinite(self)
+
+    def logical_and(self, other: Any) -> Tensor:
+        return _ops.logical_and(self, other)
+
+    def logical_or(self, other: Any) -> Tensor:
+        return _ops.logical_or(self, other)
+
+    def logical_xor(self, other: Any) -> Tensor:
+        return _ops.logical_xor(self, other)
+
+    def logical_not(self) -> Tensor:
+        return _ops.logical_not(self)
+
+    def all(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.all(self, dim, keepdim, **aliases)
+
+    def any(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.any(self, dim, keepdim, **aliases)
+
+    # ---------------------------------------------------------- linear algebra
+
+    def mm(self, mat2: Any) -> Tensor:
+        return _ops.mm(self, mat2)
+
+    def bmm(self, mat2: Any) -> Tensor:
+        return _ops.bmm(self, mat2)
+
+    def mv(self, vec: Any) -> Tensor:
+        return _ops.mv(self, vec)
+
+    def dot(self, other: Any) -> Tensor:
+        return _ops.dot(self, other)
+
+    def inner(self, other: Any) -> Tensor:
+        return _ops.inner(self, other)
+
+    def outer(self, vec2: Any) -> Tensor:
+        return _ops.outer(self, vec2)
+
+    def ger(self, vec2: Any) -> Tensor:
+        return _ops.ger(self, vec2)
+
+    # ------------------------------------------------------- indexing by a dim
+
+    def gather(self, dim: int, index: Any) -> Tensor:
+        return _ops.gather(self, dim, index)
+
+    def scatter(self, dim: int, index: Any, src: Any = None, **kw: Any) -> Tensor:
+        return _ops.scatter(self, dim, index, src, **kw)
+
+    def scatter_add(self, dim: int, index: Any, src: Any) -> Tensor:
+        return _ops.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim: int, index: Any) -> Tensor:
+        return _ops.index_select(self, dim, index)
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        return _ops.masked_fill(self, mask, value)
+
+    def masked_select(self, mask: Any) -> Tensor:
+        return _ops.masked_select(self, mask)
+
+
+_ops: Any  # autograd_core.ops, set by `link` (the ops are built on Tensor)
+
+
+def link() -> None:
+    """Import the ops the methods call; `tensor.py` calls this once `Tensor` exists."""
+    global _ops
+    from . import ops as _ops
