@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 from .function import OpSpec
 from .op_samples import Sample, sample_strategy
-from .testing import MAX_SIDE, Draw, domain_array, shapes
+from .testing import MAX_SIDE, Draw, distinct_arrays, domain_array, shapes
 
 
 def _side(draw: Draw, label: str, low: int = 1) -> int:
@@ -135,3 +135,132 @@ def _masked_select(draw: Draw, spec: OpSpec) -> Sample:
     mask_shape = shape[draw(st.integers(0, len(shape)), label="mask dims dropped") :]
     mask = draw(hnp.arrays(bool, mask_shape), label="mask")
     return Sample((domain_array(draw, shape, "real", "x"), mask))
+
+
+# ------------------------------------------------------------ shapes and pieces
+
+
+def _dim(draw: Draw, ndim: int, label: str = "dim") -> int:
+    """A dim of an ndim-dims tensor, negative ones included (0-d tensors take 0 and -1)."""
+    extent = max(ndim, 1)
+    return draw(st.integers(-extent, extent - 1), label=label)
+
+
+@sample_strategy("view")
+def _view(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_side=0), label="shape")
+    size = int(np.prod(shape))
+    candidates = [(size,), shape[::-1], (1, *shape, 1)] + ([(-1,), (1, -1)] if size else [])
+    target = draw(st.sampled_from(candidates), label="new shape")
+    return Sample((domain_array(draw, shape, "real", "x"), target))
+
+
+@sample_strategy("expand")
+def _expand(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(max_dims=3), label="shape")
+    lead = draw(st.lists(st.integers(0, MAX_SIDE), max_size=2), label="new dims")
+    sizes = [
+        draw(st.sampled_from([-1, n] if n != 1 else [-1, 1, 2, 3]), label="size") for n in shape
+    ]
+    return Sample((domain_array(draw, shape, "real", "x"), (*lead, *sizes)))
+
+
+@sample_strategy("unflatten")
+def _unflatten(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1), label="shape")
+    dim = _dim(draw, len(shape))
+    n = shape[dim]
+    sizes = draw(st.sampled_from([(n,), (1, n), (n, 1), (-1, 1), (1, -1, 1)]), label="sizes")
+    return Sample((domain_array(draw, shape, "real", "x"), dim, sizes))
+
+
+@sample_strategy("flip")
+def _flip(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_side=0), label="shape")
+    dims = draw(st.permutations(range(len(shape))), label="dims")[: draw(st.integers(0, 4))]
+    dims = tuple(d - len(shape) if draw(st.booleans(), label="negative") else d for d in dims)
+    if len(dims) == 1 and draw(st.booleans(), label="as int"):
+        dims = dims[0]
+    return Sample((domain_array(draw, shape, "real", "x"),), {"dims": dims})
+
+
+@sample_strategy("roll")
+def _roll(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_side=0), label="shape")
+    x = domain_array(draw, shape, "real", "x")
+    if not shape or draw(st.booleans(), label="flattened"):
+        return Sample((x,), {"shifts": draw(st.integers(-5, 5), label="shift")})
+    dims = draw(st.permutations(range(len(shape))), label="dims")[: draw(st.integers(1, 4))]
+    shifts = tuple(draw(st.integers(-5, 5), label="shift") for _ in dims)
+    return Sample((x,), {"shifts": shifts, "dims": tuple(dims)})
+
+
+@sample_strategy("repeat")
+def _repeat(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(max_dims=3, min_side=0), label="shape")
+    extra = draw(st.integers(0, 2), label="new dims")
+    counts = [draw(st.integers(0, 3), label="count") for _ in range(len(shape) + extra)]
+    return Sample((domain_array(draw, shape, "real", "x"), *counts))
+
+
+@sample_strategy("triangle")
+def _triangle(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=2, min_side=0), label="shape")
+    diagonal = draw(st.integers(-3, 3), label="diagonal")
+    return Sample((domain_array(draw, shape, "real", "x"),), {"diagonal": diagonal})
+
+
+@sample_strategy("narrow")
+def _narrow(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1, min_side=0), label="shape")
+    dim = _dim(draw, len(shape))
+    n = shape[dim]
+    start = draw(st.integers(-n, n) if n else st.just(0), label="start")
+    length = draw(st.integers(0, n - start % n if n and start < n else 0), label="length")
+    return Sample((domain_array(draw, shape, "real", "x"), dim, start, length))
+
+
+@sample_strategy("split")
+def _split(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1, min_side=0), label="shape")
+    dim = _dim(draw, len(shape))
+    n = shape[dim]
+    if n and draw(st.booleans(), label="by size"):
+        sections: object = draw(st.integers(1, n + 1), label="size")
+    else:
+        cuts = sorted(draw(st.lists(st.integers(0, n), max_size=3), label="cuts"))
+        sections = [b - a for a, b in zip([0, *cuts], [*cuts, n])]
+    return Sample((domain_array(draw, shape, "real", "x"), sections, dim))
+
+
+@sample_strategy("chunk")
+def _chunk(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1), label="shape")
+    chunks = draw(st.integers(1, 4), label="chunks")
+    return Sample((domain_array(draw, shape, "real", "x"), chunks, _dim(draw, len(shape))))
+
+
+@sample_strategy("unbind")
+def _unbind(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1), label="shape")
+    return Sample((domain_array(draw, shape, "real", "x"), _dim(draw, len(shape))))
+
+
+# ------------------------------------------------------------------- sorting
+
+
+@sample_strategy("sort")
+def _sort(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(), label="shape")
+    (x,) = distinct_arrays(draw, [shape], "x")  # ties would make the order ambiguous
+    descending = draw(st.booleans(), label="descending")
+    return Sample((x,), {"dim": _dim(draw, len(shape)), "descending": descending})
+
+
+@sample_strategy("topk")
+def _topk(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(), label="shape")
+    (x,) = distinct_arrays(draw, [shape], "x")
+    dim = _dim(draw, len(shape))
+    k = draw(st.integers(0, shape[dim] if shape else 1), label="k")
+    return Sample((x, k), {"dim": dim, "largest": draw(st.booleans(), label="largest")})

@@ -143,6 +143,77 @@ class OpMethods:
     def masked_select(self, mask: Any) -> Tensor:
         return _ops.masked_select(self, mask)
 
+    # ------------------------------------------------------------------ shapes
+
+    def view(self, *shape: Any) -> Tensor:
+        return _ops.view(self, *shape)
+
+    def view_as(self, other: Any) -> Tensor:
+        return _ops.view_as(self, other)
+
+    def reshape_as(self, other: Any) -> Tensor:
+        return _ops.reshape_as(self, other)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        return _ops.expand(self, *sizes)
+
+    def expand_as(self, other: Any) -> Tensor:
+        return _ops.expand_as(self, other)
+
+    def unflatten(self, dim: int, sizes: Any) -> Tensor:
+        return _ops.unflatten(self, dim, sizes)
+
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        return _ops.contiguous(self)
+
+    def clone(self, *, memory_format: Any = None) -> Tensor:
+        return _ops.clone(self)
+
+    # ------------------------------------------------------ values rearranged
+
+    def flip(self, *dims: Any) -> Tensor:
+        return _ops.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return _ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return _ops.repeat(self, *sizes)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return _ops.tile(self, dims[0] if len(dims) == 1 else dims)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return _ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return _ops.triu(self, diagonal)
+
+    # ------------------------------------------------------------------ pieces
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return _ops.narrow(self, dim, start, length)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        return _ops.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return _ops.chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return _ops.unbind(self, dim)
+
+    # ----------------------------------------------------------------- sorting
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return _ops.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return _ops.argsort(self, dim, descending, stable)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return _ops.topk(self, k, dim, largest, sorted)
+
 
 _ops: Any  # autograd_core.ops, set by `link` (the ops are built on Tensor)
 

@@ -240,6 +240,7 @@ UNARY = {
     "isinf": (ag.isinf, np.isinf),
     "isfinite": (ag.isfinite, np.isfinite),
     "logical_not": (ag.logical_not, np.logical_not),
+    "detach": (ag.detach, np.asarray),
 }
 
 
@@ -448,6 +449,8 @@ def test_fuzz_reshape_transpose_flatten(data):
         st.lists(st.integers(-1, 4), max_size=4).map(tuple) | st.just((size,)), label="shape"
     )
     check(lambda: t.reshape(shape), lambda: a.reshape(shape), "reshape")
+    # view: as reshape where the strides allow a view of the same memory, refused elsewhere
+    check(lambda: t.view(shape), lambda: np.reshape(a, shape, copy=False), "view")
     any_axes = st.lists(st.integers(-a.ndim - 1, a.ndim), max_size=a.ndim + 1).map(tuple)
     perm = data.draw(st.permutations(range(a.ndim)).map(tuple) | any_axes, label="axes")
     check(lambda: ag.permute(t, perm),
@@ -467,6 +470,23 @@ def test_fuzz_reshape_transpose_flatten(data):
         return a.reshape((*a.shape[:s], int(np.prod(a.shape[s : e + 1])), *a.shape[e + 1 :]))
 
     check(lambda: ag.flatten(t, start, end), flat_ref, "flatten")
+
+
+@given(data=st.data())
+def test_fuzz_argsort_any_dtype_nan_and_ties(data):
+    a = data.draw(arrays(max_side=4), label="x")
+    dim = data.draw(st.integers(-a.ndim - 1, a.ndim), label="dim")
+    descending = data.draw(st.booleans(), label="descending")
+
+    def ref():
+        if a.ndim == 0 and dim in (0, -1):
+            return np.zeros((), np.int64)
+        if descending:  # stable: the reversed ascending order of the reversed array
+            flipped = np.argsort(np.flip(a, dim), axis=dim, kind="stable")
+            return a.shape[dim] - 1 - np.flip(flipped, dim)
+        return np.argsort(a, axis=dim, kind="stable")
+
+    check(lambda: ag.argsort(tensor(a), dim, descending), ref, "argsort")
 
 
 @given(data=st.data())
@@ -818,7 +838,7 @@ FUZZED_THROUGH = {
 FUZZED = {
     *UNARY, *BINARY, *REDUCTIONS, "softmax", "log_softmax", "argmax", "argmin", "where",
     "clip", "astype", "reshape", "transpose", "flatten", "squeeze", "expand_dims",
-    "broadcast_to", "concatenate", "stack", "pad", "getitem", "matmul",
+    "broadcast_to", "concatenate", "stack", "pad", "getitem", "matmul", "view", "argsort",
 }  # fmt: skip
 
 

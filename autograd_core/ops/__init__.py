@@ -67,12 +67,27 @@ from .movement import (
     transpose,
     unsqueeze,
 )
+from .pieces import chunk, narrow, split, unbind
+from .rearrange import flip, repeat, roll, tile, tril, triu
 from .reduce import amax, amin, argmax, argmin, cumsum, logsumexp, max, min, prod, sum
+from .shaping import (
+    clone,
+    contiguous,
+    detach,
+    expand,
+    expand_as,
+    reshape_as,
+    unflatten,
+    view,
+    view_as,
+)
+from .sorting import argsort, sort, topk
 from .statistics import log_softmax, mean, norm, softmax, std, var
 from .unary import ceil, cos, expm1, floor, log1p, round, rsqrt, sign, sin, square, tan
 from .window import sliding_window, window_fold, window_max, window_max_scatter
 
-# Second names of ops, as PyTorch (or numpy, where PyTorch accepts it) spells them.
+# Second names of ops, as PyTorch (or numpy, where PyTorch accepts it) spells them, and the
+# thin forms that only turn their arguments into the op's (`view_as(x, y)` is `view(x, y.shape)`).
 ALIASES = {
     "clamp": "clip",
     "concat": "cat",
@@ -81,6 +96,11 @@ ALIASES = {
     "swapdims": "transpose",
     "matrix_transpose": "transpose",
     "reversed_dims": "permute",
+    "view_as": "view",
+    "reshape_as": "reshape",
+    "expand_as": "expand",
+    "tile": "repeat",
+    "contiguous": "clone",
     "inner": "dot",
     "ger": "outer",
     "eq": "equal",
@@ -110,11 +130,35 @@ NON_DIFFERENTIABLE = (
     "logical_not",
     "all",
     "any",
+    "argsort",
+    "detach",
 )
 
 eq, ne, lt, le, gt, ge = equal, not_equal, less, less_equal, greater, greater_equal
 
 __all__ = [
+    "chunk",
+    "narrow",
+    "split",
+    "unbind",
+    "flip",
+    "repeat",
+    "roll",
+    "tile",
+    "tril",
+    "triu",
+    "clone",
+    "contiguous",
+    "detach",
+    "expand",
+    "expand_as",
+    "reshape_as",
+    "unflatten",
+    "view",
+    "view_as",
+    "argsort",
+    "sort",
+    "topk",
     "ALIASES",
     "NON_DIFFERENTIABLE",
     "abs",

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import workspace
+from ..errors import ShapeError
 from ..function import Function, register
 from ..tensor import Tensor
 from .axes import normalize_axes, normalize_axis
@@ -70,7 +71,7 @@ def reshaped_view(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     return view
 
 
-def _resolved_shape(shape: tuple[Any, ...], x: np.ndarray) -> tuple[int, ...]:
+def _resolved_shape(shape: tuple[Any, ...], x: np.ndarray, op: str = "reshape") -> tuple[int, ...]:
     """`shape` with its -1 (if any) worked out; a clear error when it cannot hold x."""
     try:
         sizes = [int(n) for n in shape]
@@ -85,9 +86,8 @@ def _resolved_shape(shape: tuple[Any, ...], x: np.ndarray) -> tuple[int, ...]:
         and (known == x.size if not unknown else known > 0 and x.size % known == 0)
     )
     if not fits:
-        raise ValueError(
-            f"reshape: cannot reshape a tensor of shape {x.shape} (size {x.size}) "
-            f"into shape {shape}"
+        raise ShapeError(
+            f"{op}: cannot reshape a tensor of shape {x.shape} (size {x.size}) into shape {shape}"
         )
     if unknown:
         sizes[unknown[0]] = x.size // known
