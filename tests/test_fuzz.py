@@ -725,7 +725,7 @@ def test_fuzz_simple_layers(data):
         ("Upsample", lambda: nn.Upsample(scale_factor=2),
          _nearest_upsample_by_2),
     ]), label="layer")  # fmt: skip
-    module = layer()
+    module = layer().to(x.dtype)  # a layer refuses an input of another dtype, as torch's do
     xt = tensor(x, True)
     if ref is None:
         sizes = (features, 2) if name == "Linear" else (features,)

@@ -15,7 +15,7 @@ from autograd_core.ops.window import pair
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from .. import init
 from ..module import Module, Parameter
-from ._checks import check_tensor, input_error
+from ._checks import check_dtype, check_tensor, input_error
 
 
 class _ConvNd(Module):
@@ -89,6 +89,7 @@ class _ConvNd(Module):
             raise input_error(
                 self, x, f"(N, {self.in_channels}, H, W) or ({self.in_channels}, H, W)"
             )
+        check_dtype(self, x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         text = (

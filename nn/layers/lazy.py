@@ -74,8 +74,8 @@ class _Lazy(Module):
                 old = mine.get(name)
                 if old is None or value is None:
                     mine[name] = value
-                else:  # the same object, now with the drawn data
-                    old._data = value._data
+                else:  # the same object, now with the drawn data (in a dtype set by .to())
+                    old._data = value._data.astype(old.dtype, copy=False)
                     old._mark_changed(replaced=True)
         for name, value in full.__dict__.items():
             if not name.startswith("_") and name != "training":

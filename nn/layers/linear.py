@@ -13,7 +13,7 @@ from autograd_core.dtypes import get_default_dtype
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from .. import init
 from ..module import Module, Parameter
-from ._checks import check_tensor, input_error
+from ._checks import check_dtype, check_tensor, input_error
 
 
 class Linear(Module):
@@ -58,6 +58,7 @@ class Linear(Module):
         check_tensor(self, x)
         if x.ndim < 1 or x.shape[-1] != self.in_features:
             raise input_error(self, x, f"(*, {self.in_features})")
+        check_dtype(self, x, self.weight, self.bias)
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:

@@ -17,7 +17,7 @@ from autograd_core.dtypes import get_default_dtype
 from .. import functional as F  # noqa: N812 (PyTorch's idiom)
 from .. import init
 from ..module import Module, Parameter
-from ._checks import check_tensor, input_error
+from ._checks import check_dtype, check_tensor, input_error
 
 
 class _BatchNorm(Module):
@@ -88,6 +88,13 @@ class _BatchNorm(Module):
         check_tensor(self, x)
         if x.ndim not in self._ndims or x.shape[1] != self.num_features:
             raise input_error(self, x, self._layout.format(C=self.num_features))
+        stats = (self.weight, self.bias, self.running_mean, self.running_var)
+        # NOTE: PyTorch's one mixed case: float16 input, float32 parameters and statistics
+        # (the normalisation computed in float32, the output float16)
+        half = x.dtype == np.float16 and all(t is None or t.dtype == np.float32 for t in stats)
+        if half:
+            x = x.to(np.float32)
+        check_dtype(self, x, *stats)
         tracking = self.training and self.track_running_stats
         momentum = self.momentum
         if tracking and momentum is None:  # a cumulative average over all batches so far
@@ -105,7 +112,7 @@ class _BatchNorm(Module):
         )
         if tracking:  # counted after the call, so a failed call leaves no trace
             self.num_batches_tracked.data = self.num_batches_tracked.data + 1
-        return out
+        return out.to(np.float16) if half else out
 
     def extra_repr(self) -> str:
         return (

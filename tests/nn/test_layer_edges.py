@@ -131,7 +131,7 @@ def test_a_nested_list_given_to_a_loss_is_a_type_error_as_torch(name):
 def test_linear_on_a_1d_input_as_torch():
     ours, theirs = nn.Linear(3, 2).double(), torch.nn.Linear(3, 2).double()
     _copy_into(ours, theirs)
-    out = ours(ag.tensor([1.0, 2.0, 3.0]))
+    out = ours(ag.tensor([1.0, 2.0, 3.0], dtype="float64"))
     expected = theirs(torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64))
     assert out.shape == tuple(expected.shape) == (2,)
     np.testing.assert_allclose(np.asarray(out), expected.detach().numpy(), rtol=1e-12)
@@ -145,3 +145,71 @@ def test_bad_layer_options_are_clear_errors():
     for bad in (float("nan"), float("inf"), -1.0):
         with pytest.raises(ValueError, match="scale_factor must be finite and positive"):
             nn.Upsample(scale_factor=bad)(ag.ones((1, 1, 2, 2)))
+
+
+DTYPE_LAYERS = {
+    "Linear": (lambda lib: lib.Linear(4, 2), (3, 4)),
+    "Conv2d": (lambda lib: lib.Conv2d(2, 3, 1), (1, 2, 4, 4)),
+    "ConvTranspose2d": (lambda lib: lib.ConvTranspose2d(2, 3, 1), (2, 4, 4)),
+    "BatchNorm1d": (lambda lib: lib.BatchNorm1d(2), (3, 2)),
+    "BatchNorm2d": (lambda lib: lib.BatchNorm2d(2, affine=False), (3, 2, 4, 4)),
+    "LazyLinear": (lambda lib: lib.LazyLinear(2), (3, 4)),
+    "LazyConv2d": (lambda lib: lib.LazyConv2d(3, 1), (1, 2, 4, 4)),
+}
+MISMATCHES = [
+    (layer, dtype, double)
+    for layer in DTYPE_LAYERS
+    for dtype, double in [
+        ("float64", False),
+        ("float32", True),
+        ("int64", False),
+        ("float16", False),
+    ]
+    # float16 into a float32 BatchNorm is torch's one mixed case (tested below)
+    if not (dtype == "float16" and layer.startswith("BatchNorm"))
+]
+
+
+@pytest.mark.parametrize("layer, dtype, double", MISMATCHES)
+def test_an_input_of_another_dtype_than_the_layer_raises_as_torch(layer, dtype, double):
+    make, shape = DTYPE_LAYERS[layer]
+    theirs, ours = make(torch.nn), make(nn)
+    if double:
+        theirs.double(), ours.double()
+    with pytest.raises(RuntimeError):
+        theirs(torch.zeros(shape, dtype=getattr(torch, dtype)))
+    name = layer.replace("Lazy", "")
+    with pytest.raises(RuntimeError, match=rf"{name}.*the input is {dtype} but the layer's "):
+        ours(ag.zeros(shape, dtype=dtype))
+    with pytest.raises(TypeError):  # a DTypeError is a TypeError too
+        ours(np.zeros(shape, dtype=dtype))
+
+
+def test_a_lazy_layer_cast_before_its_first_forward_keeps_the_dtype_as_torch():
+    ours, theirs = nn.LazyConv2d(3, 1).double(), torch.nn.LazyConv2d(3, 1).double()
+    out = ours(ag.zeros((1, 2, 4, 4), dtype="float64"))
+    theirs(torch.zeros((1, 2, 4, 4), dtype=torch.float64))
+    assert out.dtype == ours.weight.dtype == ours.bias.dtype == np.float64
+    assert theirs.weight.dtype == torch.float64
+
+
+def test_a_layer_without_parameters_keeps_the_input_dtype_as_torch():
+    x = np.random.default_rng(1).standard_normal((3, 2))
+    ours = nn.BatchNorm1d(2, affine=False, track_running_stats=False)(ag.tensor(x))
+    theirs = torch.nn.BatchNorm1d(2, affine=False, track_running_stats=False)(torch.tensor(x))
+    assert ours.dtype == np.float64 and theirs.dtype == torch.float64
+    np.testing.assert_allclose(np.asarray(ours), theirs.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_float16_into_a_float32_batch_norm_is_computed_in_float32_as_torch():
+    x = np.random.default_rng(2).standard_normal((3, 2, 4, 4)).astype(np.float16)
+    ours, theirs = nn.BatchNorm2d(2), torch.nn.BatchNorm2d(2)
+    xs, xt = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, out_t = ours(xs), theirs(xt)
+    assert out.dtype == np.float16 and ours.running_mean.dtype == np.float32
+    np.testing.assert_allclose(np.asarray(out), out_t.detach().numpy(), atol=2e-3)
+    np.testing.assert_allclose(np.asarray(ours.running_var), theirs.running_var.numpy(), rtol=1e-3)
+    out.sum().backward(), out_t.sum().backward()
+    assert xs.grad.dtype == np.float16
+    with pytest.raises(RuntimeError, match="the input is float16 but the layer's parameters are"):
+        nn.BatchNorm2d(2).double()(xs)
