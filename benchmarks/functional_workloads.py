@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.harness import Workload, register
+from benchmarks.workload import Workload, register
 
 SIZES = (256, 384, 10)  # inputs, tanh hidden units, outputs
 BATCH = 64

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.harness import Target, Workload, register
+from benchmarks.workload import Target, Workload, register
 
 LEARNING_RATE = 0.01
 
@@ -30,7 +30,7 @@ def _weights(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     return (rng.uniform(-1, 1, shape) / np.sqrt(fan_in)).astype(np.float32)
 
 
-def _classification_batch(batch: int, shape: tuple[int, ...], seed: int = 1) -> tuple[Any, ...]:
+def classification_batch(batch: int, shape: tuple[int, ...], seed: int = 1) -> tuple[Any, ...]:
     rng = _rng(seed)
     x = rng.normal(size=(batch, *shape)).astype(np.float32)
     y = rng.integers(0, 10, batch)
@@ -134,7 +134,7 @@ MLP = register(
 @MLP.variant("numpy")
 def _mlp_numpy(batch: int) -> Any:
     params = mlp_params()
-    x, y = _classification_batch(batch, (784,))
+    x, y = classification_batch(batch, (784,))
 
     def step():
         w1, b1, w2, b2, w3, b3 = params
@@ -151,7 +151,7 @@ def _mlp_numpy(batch: int) -> Any:
     return step
 
 
-def _ag_step(model: Any, x: Any, y: Any) -> Any:
+def ag_step(model: Any, x: Any, y: Any) -> Any:
     import nn
 
     optimizer = nn.optim.SGD(model.parameters(), lr=LEARNING_RATE)
@@ -166,7 +166,7 @@ def _ag_step(model: Any, x: Any, y: Any) -> Any:
     return step
 
 
-def _copy_into(model: Any, params: list[np.ndarray]) -> Any:
+def copy_into(model: Any, params: list[np.ndarray]) -> Any:
     for p, value in zip(model.parameters(), params):
         p.data[...] = value
     return model
@@ -177,14 +177,14 @@ def _mlp_autograd_core(batch: int) -> Any:
     import autograd_core as ag
     import nn
 
-    x, y = _classification_batch(batch, (784,))
+    x, y = classification_batch(batch, (784,))
     model = nn.Sequential(
         nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)
     )
-    return _ag_step(_copy_into(model, mlp_params()), ag.Tensor(x), ag.Tensor(y))
+    return ag_step(copy_into(model, mlp_params()), ag.Tensor(x), ag.Tensor(y))
 
 
-def _torch_step(model: Any, x: Any, y: Any) -> Any:
+def torch_step(model: Any, x: Any, y: Any) -> Any:
     import torch
 
     optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
@@ -199,7 +199,7 @@ def _torch_step(model: Any, x: Any, y: Any) -> Any:
     return step
 
 
-def _torch_copy_into(model: Any, params: list[np.ndarray]) -> Any:
+def torch_copy_into(model: Any, params: list[np.ndarray]) -> Any:
     import torch
 
     with torch.no_grad():
@@ -212,13 +212,13 @@ def _torch_copy_into(model: Any, params: list[np.ndarray]) -> Any:
 def _mlp_torch(batch: int) -> Any:
     import torch
 
-    x, y = _classification_batch(batch, (784,))
+    x, y = classification_batch(batch, (784,))
     nn = torch.nn
     model = nn.Sequential(
         nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)
     )
-    model = _torch_copy_into(model, mlp_params())
-    return _torch_step(model, torch.from_numpy(x), torch.from_numpy(y))
+    model = torch_copy_into(model, mlp_params())
+    return torch_step(model, torch.from_numpy(x), torch.from_numpy(y))
 
 
 # ------------------------------------------------------- 2. Conv2d forward+backward
@@ -267,7 +267,7 @@ def _conv_autograd_core(batch: int) -> Any:
     import nn
 
     x, w, b, grad = _conv_problem(batch)
-    layer = _copy_into(nn.Conv2d(16, 32, 3, padding=1), [w, b])
+    layer = copy_into(nn.Conv2d(16, 32, 3, padding=1), [w, b])
     inputs = ag.Tensor(x, requires_grad=True)
 
     def step():
@@ -284,7 +284,7 @@ def _conv_torch(batch: int) -> Any:
     import torch
 
     x, w, b, grad = _conv_problem(batch)
-    layer = _torch_copy_into(torch.nn.Conv2d(16, 32, 3, padding=1), [w, b])
+    layer = torch_copy_into(torch.nn.Conv2d(16, 32, 3, padding=1), [w, b])
     inputs = torch.from_numpy(x).requires_grad_()
     upstream = torch.from_numpy(grad)
 
@@ -314,9 +314,9 @@ LENET = register(
 )
 
 
-def _numpy_lenet(batch: int) -> Any:
+def numpy_lenet(batch: int) -> Any:
     params = lenet_params()
-    x, y = _classification_batch(batch, (1, 28, 28))
+    x, y = classification_batch(batch, (1, 28, 28))
 
     def step():
         c1w, c1b, c2w, c2b, f1w, f1b, f2w, f2b, f3w, f3b = params
@@ -346,34 +346,46 @@ def _numpy_lenet(batch: int) -> Any:
     return step
 
 
-def _ag_lenet(batch: int) -> Any:
-    import autograd_core as ag
+def ag_lenet_model() -> Any:
+    """LeNet-5 in `nn`, with `lenet_params()`."""
     import nn
 
-    x, y = _classification_batch(batch, (1, 28, 28))
     model = nn.Sequential(
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
     )  # fmt: skip
-    return _ag_step(_copy_into(model, lenet_params()), ag.Tensor(x), ag.Tensor(y))
+    return copy_into(model, lenet_params())
 
 
-def _torch_lenet(batch: int) -> Any:
+def torch_lenet_model() -> Any:
+    """LeNet-5 in `torch.nn`, with `lenet_params()`."""
     import torch
 
-    x, y = _classification_batch(batch, (1, 28, 28))
     nn = torch.nn
     model = nn.Sequential(
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
     )  # fmt: skip
-    model = _torch_copy_into(model, lenet_params())
-    return _torch_step(model, torch.from_numpy(x), torch.from_numpy(y))
+    return torch_copy_into(model, lenet_params())
 
 
-LENET.variant("numpy")(_numpy_lenet)
+def _ag_lenet(batch: int) -> Any:
+    import autograd_core as ag
+
+    x, y = classification_batch(batch, (1, 28, 28))
+    return ag_step(ag_lenet_model(), ag.Tensor(x), ag.Tensor(y))
+
+
+def _torch_lenet(batch: int) -> Any:
+    import torch
+
+    x, y = classification_batch(batch, (1, 28, 28))
+    return torch_step(torch_lenet_model(), torch.from_numpy(x), torch.from_numpy(y))
+
+
+LENET.variant("numpy")(numpy_lenet)
 LENET.variant("autograd_core")(_ag_lenet)
 LENET.variant("torch", requires="torch")(_torch_lenet)
 
@@ -466,6 +478,6 @@ LENET_MEMORY = register(
         atol=1e-6,
     )
 )
-LENET_MEMORY.variant("numpy")(_numpy_lenet)
+LENET_MEMORY.variant("numpy")(numpy_lenet)
 LENET_MEMORY.variant("autograd_core")(_ag_lenet)
 LENET_MEMORY.variant("torch", requires="torch")(_torch_lenet)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.harness import Skip, Target, Workload, register
+from benchmarks.workload import Skip, Target, Workload, register
 
 # ------------------------------------------------------------- shared inputs
 

@@ -22,12 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `benchmarks` is run from the checkout, not installed
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import harness  # noqa: E402
-from benchmarks.harness import Workload, as_result_array, load_workloads  # noqa: E402
+from benchmarks import child, harness, report, workload  # noqa: E402
+from benchmarks.workload import Workload, as_result_array, load_workloads  # noqa: E402
 
 WORKLOADS = load_workloads()
+
+
+def _marked(name: str, *values: str) -> object:
+    """The test parameters, marked slow for a workload whose smoke test is slow."""
+    return pytest.param(
+        *values, marks=[pytest.mark.slow] if WORKLOADS[name].slow_smoke_test else []
+    )
+
+
+NAMES = [_marked(name, name) for name in sorted(WORKLOADS)]
 PEERS = [
-    (name, framework)
+    _marked(name, name, framework)
     for name, workload in WORKLOADS.items()
     for framework in workload.variants
     if framework not in ("autograd_core", workload.floor)
@@ -53,7 +63,7 @@ def _assert_same(workload: Workload, got: list[np.ndarray], want: list[np.ndarra
         np.testing.assert_allclose(g, w, rtol=workload.rtol, atol=workload.atol)
 
 
-@pytest.mark.parametrize("name", sorted(WORKLOADS))
+@pytest.mark.parametrize("name", NAMES)
 def test_workload_engine_matches_floor(name):
     workload = WORKLOADS[name]
     assert "autograd_core" in workload.variants and workload.floor in workload.variants
@@ -62,10 +72,22 @@ def test_workload_engine_matches_floor(name):
     _assert_same(workload, _two_steps(workload, "autograd_core"), want)
 
 
-@pytest.mark.parametrize(("name", "framework"), PEERS, ids=[f"{n}-{f}" for n, f in PEERS])
+@pytest.mark.parametrize(("name", "framework"), PEERS, ids=["-".join(p.values) for p in PEERS])
 def test_workload_peer_matches_floor(name, framework):
     workload = WORKLOADS[name]
     _assert_same(workload, _two_steps(workload, framework), _two_steps(workload, workload.floor))
+
+
+def test_resnet18_of_torch_has_the_engine_state_dict_keys_and_shapes():
+    torch = pytest.importorskip("torch", reason="pip install -e '.[torch]'")
+    import nn
+    from benchmarks.resnet_workloads import torch_resnet18
+
+    ours = nn.models.resnet18(num_classes=10, small_input=True).state_dict()
+    theirs = torch_resnet18(10).state_dict()
+    assert list(ours) == list(theirs)
+    assert all(tuple(ours[k].shape) == tuple(theirs[k].shape) for k in ours)
+    assert isinstance(theirs["bn1.num_batches_tracked"], torch.Tensor)
 
 
 def test_scalar_mlp_steps_lower_the_loss():
@@ -90,18 +112,18 @@ def test_spawn_child_reports_json_record():
     assert record["status"] == "ok", record
     assert record["min_ms"] <= record["median_ms"] <= record["max_ms"]
     assert record["repeats"] >= 1 and record["faults_per_step"] >= 0
-    table = harness.format_table([WORKLOADS["chain"]], [record])
+    table = report.format_table([WORKLOADS["chain"]], [record])
     assert "chain" in table and "python" in table
 
 
 def test_spawn_child_reports_errors_without_raising():
-    workload = harness.Workload("failing", "raises", floor="python")
-    workload.variants["python"] = harness.Variant("python", lambda size: 1 / 0)
-    harness.WORKLOADS["failing"] = workload
+    failing = Workload("failing", "raises", floor="python")
+    failing.variants["python"] = workload.Variant("python", lambda size: 1 / 0)
+    workload.WORKLOADS["failing"] = failing
     try:
-        record = harness.run_child("failing", "python", None, quick=True, threads=1)
+        record = child.run_child("failing", "python", None, quick=True, threads=1)
     finally:
-        del harness.WORKLOADS["failing"]
+        del workload.WORKLOADS["failing"]
     assert record["status"] == "error" and "ZeroDivisionError" in record["reason"]
 
 
@@ -120,16 +142,16 @@ def test_child_command_line_prints_one_json_line():
 
 def test_time_steps_counts_repeats_and_orders_statistics():
     calls = []
-    workload = Workload("count", "", warmup=2, min_repeats=4, max_repeats=6, budget_s=10.0)
-    stats = harness._time_steps(workload, lambda: calls.append(1), quick=False)
+    counting = Workload("count", "", warmup=2, min_repeats=4, max_repeats=6, budget_s=10.0)
+    stats = child._time_steps(counting, lambda: calls.append(1), quick=False)
     assert stats["repeats"] == 6 and len(calls) == 2 + 6  # warm-ups are not reported
     assert stats["min_ms"] <= stats["q1_ms"] <= stats["median_ms"] <= stats["q3_ms"]
     assert stats["q3_ms"] <= stats["max_ms"] and stats["gc_ms_per_step"] >= 0.0
 
 
 def test_time_steps_measures_garbage_collection_inside_steps():
-    workload = Workload("collect", "", warmup=1, min_repeats=3, max_repeats=3)
-    stats = harness._time_steps(workload, gc.collect, quick=False)
+    collecting = Workload("collect", "", warmup=1, min_repeats=3, max_repeats=3)
+    stats = child._time_steps(collecting, gc.collect, quick=False)
     assert 0.0 < stats["gc_ms_per_step"] <= stats["max_ms"]
     assert gc.collect not in gc.callbacks and all(
         getattr(c, "__name__", "") != "on_gc" for c in gc.callbacks
@@ -145,9 +167,35 @@ def test_measure_memory_sees_what_steps_allocate():
     def step():  # keeps 40 MB per step alive, touched so that it is resident
         held.append(np.ones(5 * 1024 * 1024))
 
-    workload = Workload("grow", "", mode="memory", memory_steps=3)
-    stats = harness._measure_memory(workload, step)
+    growing = Workload("grow", "", mode="memory", memory_steps=3)
+    stats = child._measure_memory(growing, step)
     assert stats["peak_added_mb"] >= 0.9 * 120 and stats["end_added_mb"] >= 0.9 * 120
+    assert stats["held_kb_per_step"] >= 0.9 * 40 * 1024
+
+
+def test_measure_memory_does_not_count_what_steps_free():
+    def step():  # 40 MB allocated, touched and freed again
+        np.ones(5 * 1024 * 1024).sum()
+
+    stats = child._measure_memory(Workload("free", "", mode="memory", memory_steps=3), step)
+    assert stats["peak_added_mb"] >= 0.9 * 40 and stats["end_added_mb"] < 0.5 * 40
+
+
+def test_pooled_rounds_give_median_and_per_round_ratios():
+    def record(framework, ms):
+        return {"workload": "w", "framework": framework, "size": None, "status": "ok",
+                "median_ms": ms, "min_ms": ms - 1, "max_ms": ms + 1, "q1_ms": ms, "q3_ms": ms,
+                "cpu_ms": ms, "gc_ms_per_step": 0.0, "faults_per_step": 0, "repeats": 5,
+                "note": ""}  # fmt: skip
+
+    mine = report.pool_rounds([record("autograd_core", ms) for ms in (10.0, 30.0, 12.0)])
+    peer = report.pool_rounds([record("torch", ms) for ms in (5.0, 10.0, 6.0)])
+    assert mine["median_ms"] == 12.0 and mine["min_ms"] == 9.0 and mine["max_ms"] == 31.0
+    assert mine["repeats"] == 15 and mine["round_ms"] == [10.0, 30.0, 12.0]
+    assert report.ratios(mine, peer) == [2.0, 3.0, 2.0]
+    assert report.format_ratio(report.ratios(mine, peer), spread=True) == (
+        "2.00x (2.00-3.00x over 3 rounds)"
+    )
 
 
 def test_as_result_array_flattens_every_framework_alike():
