@@ -224,7 +224,7 @@ class Tensor(TensorSurface, OpMethods):
         return _ops.greater_equal(self, other)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops.equal(self, other)
+        return _ops.eq(self, other)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _ops.not_equal(self, other)

@@ -20,6 +20,21 @@ class OpMethods:
 
     # ------------------------------------------------------------- elementwise
 
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _ops.add(self, other, alpha=alpha)
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _ops.sub(self, other, alpha=alpha)
+
+    def mul(self, other: Any) -> Tensor:
+        return _ops.mul(self, other)
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _ops.div(self, other, rounding_mode=rounding_mode)
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        return _ops.where(condition, self, other)
+
     def rsqrt(self) -> Tensor:
         return _ops.rsqrt(self)
 
@@ -57,6 +72,24 @@ class OpMethods:
 
     def eq(self, other: Any) -> Tensor:
         return _ops.eq(self, other)
+
+    def equal(self, other: Any) -> bool:
+        return _ops.equal(self, other)
+
+    def not_equal(self, other: Any) -> Tensor:
+        return _ops.not_equal(self, other)
+
+    def less(self, other: Any) -> Tensor:
+        return _ops.less(self, other)
+
+    def less_equal(self, other: Any) -> Tensor:
+        return _ops.less_equal(self, other)
+
+    def greater(self, other: Any) -> Tensor:
+        return _ops.greater(self, other)
+
+    def greater_equal(self, other: Any) -> Tensor:
+        return _ops.greater_equal(self, other)
 
     def ne(self, other: Any) -> Tensor:
         return _ops.ne(self, other)
@@ -159,6 +192,9 @@ class OpMethods:
 
     def expand_as(self, other: Any) -> Tensor:
         return _ops.expand_as(self, other)
+
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.swapdims(self, dim0, dim1)
 
     def unflatten(self, dim: int, sizes: Any) -> Tensor:
         return _ops.unflatten(self, dim, sizes)

@@ -271,7 +271,7 @@ BINARY = {
     "less_equal": (ag.less_equal, np.less_equal),
     "greater": (ag.greater, np.greater),
     "greater_equal": (ag.greater_equal, np.greater_equal),
-    "equal": (ag.equal, np.equal),
+    "eq": (ag.eq, np.equal),
     "not_equal": (ag.not_equal, np.not_equal),
     "logical_and": (ag.logical_and, np.logical_and),
     "logical_or": (ag.logical_or, np.logical_or),
@@ -279,7 +279,7 @@ BINARY = {
 }
 
 
-COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
+COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "eq", "not_equal"}
 COMPARISONS |= {"logical_and", "logical_or", "logical_xor"}  # booleans: no promotion either
 
 
@@ -470,6 +470,15 @@ def test_fuzz_reshape_transpose_flatten(data):
         return a.reshape((*a.shape[:s], int(np.prod(a.shape[s : e + 1])), *a.shape[e + 1 :]))
 
     check(lambda: ag.flatten(t, start, end), flat_ref, "flatten")
+
+
+@given(data=st.data())
+def test_fuzz_equal_is_one_bool(data):
+    a = data.draw(arrays(), label="x")
+    b = a.copy() if data.draw(st.booleans(), label="same") else data.draw(arrays(), label="y")
+    out = check(lambda: ag.equal(tensor(a), tensor(b)),
+                lambda: a.shape == b.shape and np.array_equal(a, b), "equal")  # fmt: skip
+    assert type(out) is bool
 
 
 @given(data=st.data())
@@ -839,6 +848,7 @@ FUZZED = {
     *UNARY, *BINARY, *REDUCTIONS, "softmax", "log_softmax", "argmax", "argmin", "where",
     "clip", "astype", "reshape", "transpose", "flatten", "squeeze", "expand_dims",
     "broadcast_to", "concatenate", "stack", "pad", "getitem", "matmul", "view", "argsort",
+    "equal",
 }  # fmt: skip
 
 

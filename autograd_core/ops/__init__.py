@@ -1,270 +1,76 @@
 """The primitive ops, one module per family, and the composites built on them.
 
-Importing this package fills `autograd_core.function.REGISTRY`. `ALIASES`
-maps the second names PyTorch gives some ops (`concat` for `cat`) to the op.
+Importing this package fills `autograd_core.function.REGISTRY`. The public
+names are derived, never listed twice: each family module declares its own
+`__all__` (and, where it has them, `NON_DIFFERENTIABLE`, the public functions
+that are not differentiable ops, and `ALIASES`, second names mapped to the op
+they call), and this package's namespace is their union. Adding an op to a
+family touches that module only; a new family adds one line to `FAMILIES`.
+The internal primitives that `nn` builds on (`getitem`, `astype`, the window
+ops, ...) are attributes of this package but not public names.
 """
 
-from . import special  # noqa: F401  (registers erf, which gelu uses)
-from .elementwise import (
-    abs,
-    add,
-    astype,
-    clamp,
-    clip,
-    div,
-    equal,
-    exp,
-    greater,
-    greater_equal,
-    less,
-    less_equal,
-    log,
-    maximum,
-    minimum,
-    mul,
-    neg,
-    not_equal,
-    pow,
-    relu,
-    sigmoid,
-    sqrt,
-    sub,
-    tanh,
-    where,
+from . import (
+    elementwise,
+    indexing,
+    linalg,
+    logical,
+    movement,
+    pieces,
+    rearrange,
+    reduce,
+    shaping,
+    sorting,
+    special,
+    statistics,
+    unary,
+    window,
 )
-from .indexing import gather, index_select, masked_fill, masked_select, scatter, scatter_add
-from .linalg import bmm, dot, einsum, ger, inner, matmul, mm, mv, outer
-from .logical import (
-    all,
-    any,
-    isfinite,
-    isinf,
-    isnan,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
+from .elementwise import *  # noqa: F403
+from .elementwise import astype  # noqa: F401  (internal primitives, used by nn)
+from .indexing import *  # noqa: F403
+from .linalg import *  # noqa: F403
+from .logical import *  # noqa: F403
+from .movement import *  # noqa: F403
+from .movement import accumulate_at, getitem, matrix_transpose, reversed_dims  # noqa: F401
+from .pieces import *  # noqa: F403
+from .rearrange import *  # noqa: F403
+from .reduce import *  # noqa: F403
+from .shaping import *  # noqa: F403
+from .sorting import *  # noqa: F403
+from .statistics import *  # noqa: F403
+from .unary import *  # noqa: F403
+from .window import sliding_window, window_fold, window_max, window_max_scatter  # noqa: F401
+
+# The one explicit list of the package: the families whose names are public.
+FAMILIES = (
+    elementwise, unary, logical, reduce, statistics, movement, shaping, rearrange, pieces,
+    sorting, indexing, linalg, special, window,
+)  # fmt: skip
+
+# Public functions that are not differentiable ops; every other public name is in REGISTRY
+# (tests/autograd_core/test_ops.py checks it) or in ALIASES.
+NON_DIFFERENTIABLE: tuple[str, ...] = tuple(
+    name for family in FAMILIES for name in getattr(family, "NON_DIFFERENTIABLE", ())
 )
-from .movement import (
-    accumulate_at,
-    broadcast_to,
-    cat,
-    concat,
-    concatenate,
-    expand_dims,
-    flatten,
-    getitem,
-    matrix_transpose,
-    pad,
-    permute,
-    reshape,
-    reversed_dims,
-    squeeze,
-    stack,
-    swapaxes,
-    swapdims,
-    t,
-    transpose,
-    unsqueeze,
-)
-from .pieces import chunk, narrow, split, unbind
-from .rearrange import flip, repeat, roll, tile, tril, triu
-from .reduce import amax, amin, argmax, argmin, cumsum, logsumexp, max, min, prod, sum
-from .shaping import (
-    clone,
-    contiguous,
-    detach,
-    expand,
-    expand_as,
-    reshape_as,
-    unflatten,
-    view,
-    view_as,
-)
-from .sorting import argsort, sort, topk
-from .statistics import log_softmax, mean, norm, softmax, std, var
-from .unary import ceil, cos, expm1, floor, log1p, round, rsqrt, sign, sin, square, tan
-from .window import sliding_window, window_fold, window_max, window_max_scatter
 
 # Second names of ops, as PyTorch (or numpy, where PyTorch accepts it) spells them, and the
-# thin forms that only turn their arguments into the op's (`view_as(x, y)` is `view(x, y.shape)`).
-ALIASES = {
-    "clamp": "clip",
-    "concat": "cat",
-    "concatenate": "cat",
-    "swapaxes": "transpose",
-    "swapdims": "transpose",
-    "matrix_transpose": "transpose",
-    "reversed_dims": "permute",
-    "view_as": "view",
-    "reshape_as": "reshape",
-    "expand_as": "expand",
-    "tile": "repeat",
-    "contiguous": "clone",
-    "inner": "dot",
-    "ger": "outer",
-    "eq": "equal",
-    "ne": "not_equal",
-    "lt": "less",
-    "le": "less_equal",
-    "gt": "greater",
-    "ge": "greater_equal",
+# thin forms that only turn their arguments into the op's (`view_as(x, y)` is `view(x,
+# y.shape)`): name -> the op it calls.
+ALIASES: dict[str, str] = {
+    name: target for family in FAMILIES for name, target in getattr(family, "ALIASES", {}).items()
 }
 
-# Public ops that are not differentiable: their results are booleans or indices.
-NON_DIFFERENTIABLE = (
-    "argmax",
-    "argmin",
-    "equal",
-    "not_equal",
-    "less",
-    "less_equal",
-    "greater",
-    "greater_equal",
-    "isnan",
-    "isinf",
-    "isfinite",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-    "logical_not",
-    "all",
-    "any",
-    "argsort",
-    "detach",
-)
-
-eq, ne, lt, le, gt, ge = equal, not_equal, less, less_equal, greater, greater_equal
-
-__all__ = [
-    "chunk",
-    "narrow",
-    "split",
-    "unbind",
-    "flip",
-    "repeat",
-    "roll",
-    "tile",
-    "tril",
-    "triu",
-    "clone",
-    "contiguous",
-    "detach",
-    "expand",
-    "expand_as",
-    "reshape_as",
-    "unflatten",
-    "view",
-    "view_as",
-    "argsort",
-    "sort",
-    "topk",
-    "ALIASES",
-    "NON_DIFFERENTIABLE",
-    "abs",
-    "accumulate_at",
-    "add",
-    "all",
-    "amax",
-    "amin",
-    "any",
-    "argmax",
-    "argmin",
-    "astype",
-    "bmm",
-    "broadcast_to",
-    "cat",
-    "ceil",
-    "clamp",
-    "clip",
-    "concat",
-    "concatenate",
-    "cos",
-    "cumsum",
-    "div",
-    "dot",
-    "einsum",
-    "eq",
-    "equal",
-    "exp",
-    "expand_dims",
-    "expm1",
-    "flatten",
-    "floor",
-    "gather",
-    "ge",
-    "ger",
-    "getitem",
-    "greater",
-    "greater_equal",
-    "gt",
-    "index_select",
-    "inner",
-    "isfinite",
-    "isinf",
-    "isnan",
-    "le",
-    "less",
-    "less_equal",
-    "log",
-    "log1p",
-    "log_softmax",
-    "logical_and",
-    "logical_not",
-    "logical_or",
-    "logical_xor",
-    "logsumexp",
-    "lt",
-    "masked_fill",
-    "masked_select",
-    "matmul",
-    "matrix_transpose",
-    "max",
-    "maximum",
-    "mean",
-    "min",
-    "minimum",
-    "mm",
-    "mul",
-    "mv",
-    "ne",
-    "neg",
-    "norm",
-    "not_equal",
-    "outer",
-    "pad",
-    "permute",
-    "pow",
-    "prod",
-    "relu",
-    "reshape",
-    "reversed_dims",
-    "round",
-    "rsqrt",
-    "scatter",
-    "scatter_add",
-    "sigmoid",
-    "sign",
-    "sin",
-    "sliding_window",
-    "softmax",
-    "sqrt",
-    "square",
-    "squeeze",
-    "stack",
-    "std",
-    "sub",
-    "sum",
-    "swapaxes",
-    "swapdims",
-    "t",
-    "tan",
-    "tanh",
-    "transpose",
-    "unsqueeze",
-    "var",
-    "where",
-    "window_fold",
-    "window_max",
-    "window_max_scatter",
-]
+__all__ = ["NON_DIFFERENTIABLE"]
+__all__ += elementwise.__all__
+__all__ += unary.__all__
+__all__ += logical.__all__
+__all__ += reduce.__all__
+__all__ += statistics.__all__
+__all__ += movement.__all__
+__all__ += shaping.__all__
+__all__ += rearrange.__all__
+__all__ += pieces.__all__
+__all__ += sorting.__all__
+__all__ += indexing.__all__
+__all__ += linalg.__all__

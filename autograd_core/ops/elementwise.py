@@ -2,7 +2,7 @@
 
 Broadcasting needs nothing here: a backward returns gradients of the
 broadcast shape and the engine sums them back to each input's shape.
-Comparisons give boolean tensors and are not differentiable.
+(The comparisons, which give booleans, are in `logical`.)
 """
 
 from __future__ import annotations
@@ -338,14 +338,14 @@ class AsType(Function):
 # ------------------------------------------------------------ public functions
 
 
-def add(x: Any, y: Any) -> Tensor:
-    """x + y with broadcasting."""
-    return Add.apply(x, y)
+def add(x: Any, y: Any, *, alpha: Any = 1) -> Tensor:
+    """x + alpha * y with broadcasting (as torch.add)."""
+    return Add.apply(x, y if alpha == 1 else Mul.apply(y, alpha))
 
 
-def sub(x: Any, y: Any) -> Tensor:
-    """x - y with broadcasting."""
-    return Sub.apply(x, y)
+def sub(x: Any, y: Any, *, alpha: Any = 1) -> Tensor:
+    """x - alpha * y with broadcasting (as torch.sub)."""
+    return Sub.apply(x, y if alpha == 1 else Mul.apply(y, alpha))
 
 
 def mul(x: Any, y: Any) -> Tensor:
@@ -353,9 +353,27 @@ def mul(x: Any, y: Any) -> Tensor:
     return Mul.apply(x, y)
 
 
-def div(x: Any, y: Any) -> Tensor:
-    """x / y with broadcasting."""
-    return Div.apply(x, y)
+def div(x: Any, y: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """x / y with broadcasting; `rounding_mode` "floor" or "trunc" rounds the quotient (in
+    the inputs' dtype for integers, as torch.div; the gradient of the rounding is 0)."""
+    quotient = Div.apply(x, y)
+    if rounding_mode is None:
+        return quotient
+    if rounding_mode not in ("floor", "trunc"):
+        raise ArgumentError(
+            f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}"
+        )
+    from .unary import ceil, floor
+
+    rounded = (
+        floor(quotient)
+        if rounding_mode == "floor"
+        else where(quotient < 0, ceil(quotient), floor(quotient))
+    )
+    kinds = {np.asarray(v).dtype.kind for v in (x, y) if isinstance(v, (Tensor, np.ndarray))}
+    if kinds and kinds <= set("iub") and not any(isinstance(v, float) for v in (x, y)):
+        return astype(rounded, np.result_type(*(np.asarray(v) for v in (x, y))))
+    return rounded
 
 
 def pow(x: Any, y: Any) -> Tensor:
@@ -464,43 +482,8 @@ def astype(x: Tensor, dtype: Any) -> Tensor:
     return AsType.apply(x, dtype=dtype)
 
 
-# ------------------------------------------------- comparisons (no gradient)
-
-
-def _compare(ufunc: np.ufunc, x: Any, y: Any) -> Tensor:
-    a = x.data if isinstance(x, Tensor) else x
-    b = y.data if isinstance(y, Tensor) else y
-    try:
-        return Tensor._from_op(np.asarray(ufunc(a, b)), None)
-    except ValueError as error:
-        raise ValueError(f"{ufunc.__name__}: {error}") from None
-
-
-def less(x: Any, y: Any) -> Tensor:
-    """x < y as a boolean tensor."""
-    return _compare(np.less, x, y)
-
-
-def less_equal(x: Any, y: Any) -> Tensor:
-    """x <= y as a boolean tensor."""
-    return _compare(np.less_equal, x, y)
-
-
-def greater(x: Any, y: Any) -> Tensor:
-    """x > y as a boolean tensor."""
-    return _compare(np.greater, x, y)
-
-
-def greater_equal(x: Any, y: Any) -> Tensor:
-    """x >= y as a boolean tensor."""
-    return _compare(np.greater_equal, x, y)
-
-
-def equal(x: Any, y: Any) -> Tensor:
-    """x == y as a boolean tensor."""
-    return _compare(np.equal, x, y)
-
-
-def not_equal(x: Any, y: Any) -> Tensor:
-    """x != y as a boolean tensor."""
-    return _compare(np.not_equal, x, y)
+__all__ = [
+    "abs", "add", "clamp", "clip", "div", "exp", "log", "maximum", "minimum", "mul", "neg",
+    "pow", "relu", "sigmoid", "sqrt", "sub", "tanh", "where",
+]  # fmt: skip
+ALIASES = {"clamp": "clip"}

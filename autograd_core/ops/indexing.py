@@ -242,3 +242,6 @@ def masked_select(input: Any, mask: Any) -> Tensor:
     if shape != x.shape:
         x = broadcast_to(x, shape)
     return getitem(x, np.broadcast_to(mask, shape))
+
+
+__all__ = ["gather", "index_select", "masked_fill", "masked_select", "scatter", "scatter_add"]

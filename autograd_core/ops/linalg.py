@@ -250,3 +250,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     return Einsum.apply(*operands, equation=equation)
+
+
+__all__ = ["bmm", "dot", "einsum", "ger", "inner", "matmul", "mm", "mv", "outer"]
+ALIASES = {"inner": "dot", "ger": "outer"}

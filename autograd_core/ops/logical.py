@@ -1,5 +1,6 @@
-"""Boolean results, not differentiable: isnan/isinf/isfinite, the logical_*
-functions, and the reductions all/any (with dim/keepdim).
+"""Boolean results, not differentiable: the comparisons (with PyTorch's short names
+eq, ne, lt, le, gt, ge), isnan/isinf/isfinite, the logical_* functions, and the
+reductions all/any (with dim/keepdim).
 """
 
 from __future__ import annotations
@@ -19,6 +20,62 @@ def _array(x: Any) -> np.ndarray:
 
 def _boolean(values: Any) -> Tensor:
     return Tensor._from_op(np.asarray(values, dtype=bool), None)
+
+
+def _compare(ufunc: np.ufunc, x: Any, y: Any) -> Tensor:
+    a = np.asarray(x) if isinstance(x, Tensor) else x
+    b = np.asarray(y) if isinstance(y, Tensor) else y
+    try:
+        return Tensor._from_op(np.asarray(ufunc(a, b)), None)
+    except ValueError as error:
+        raise ValueError(f"{ufunc.__name__}: {error}") from None
+
+
+def less(x: Any, y: Any) -> Tensor:
+    """x < y as a boolean tensor."""
+    return _compare(np.less, x, y)
+
+
+def less_equal(x: Any, y: Any) -> Tensor:
+    """x <= y as a boolean tensor."""
+    return _compare(np.less_equal, x, y)
+
+
+def greater(x: Any, y: Any) -> Tensor:
+    """x > y as a boolean tensor."""
+    return _compare(np.greater, x, y)
+
+
+def greater_equal(x: Any, y: Any) -> Tensor:
+    """x >= y as a boolean tensor."""
+    return _compare(np.greater_equal, x, y)
+
+
+def eq(x: Any, y: Any) -> Tensor:
+    """x == y as a boolean tensor (the `==` operator)."""
+    return _compare(np.equal, x, y)
+
+
+def equal(input: Any, other: Any) -> bool:
+    """True if both have the same shape and the same values (NaN equals nothing), as
+    `torch.equal`; `eq` compares elementwise.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.equal(ag.tensor([1.0, 2.0]), ag.tensor([1, 2])), ag.equal(ag.ones(2), ag.ones(1, 2))
+    (True, False)
+    """
+    a, b = np.asarray(input), np.asarray(other)
+    return bool(a.shape == b.shape and np.array_equal(a, b))
+
+
+def not_equal(x: Any, y: Any) -> Tensor:
+    """x != y as a boolean tensor."""
+    return _compare(np.not_equal, x, y)
+
+
+ne, lt, le, gt, ge = not_equal, less, less_equal, greater, greater_equal
 
 
 def isnan(input: Any) -> Tensor:
@@ -103,3 +160,13 @@ def any(
     dim, keepdim = resolve_dim("any", dim, keepdim, axis, keepdims)
     data = _array(input)
     return _boolean(np.any(data, axis=normalize_axes(dim, data.ndim, "any"), keepdims=keepdim))
+
+
+__all__ = [
+    "all", "any", "eq", "equal", "ge", "greater", "greater_equal", "gt", "isfinite", "isinf",
+    "isnan", "le", "less", "less_equal", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "lt", "ne", "not_equal",
+]  # fmt: skip
+ALIASES = {"ne": "not_equal", "lt": "less", "le": "less_equal", "gt": "greater",
+           "ge": "greater_equal"}  # fmt: skip
+NON_DIFFERENTIABLE = tuple(name for name in __all__ if name not in ALIASES)

@@ -462,3 +462,10 @@ def stack(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> T
         )
     dim = normalize_axis(dim, tensors[0].ndim + 1, "stack")
     return cat([expand_dims(x, dim) for x in tensors], dim=dim)
+
+
+__all__ = [
+    "broadcast_to", "cat", "concat", "concatenate", "expand_dims", "flatten", "pad", "permute",
+    "reshape", "squeeze", "stack", "swapaxes", "swapdims", "t", "transpose", "unsqueeze",
+]  # fmt: skip
+ALIASES = {"concat": "cat", "concatenate": "cat", "swapaxes": "transpose", "swapdims": "transpose"}

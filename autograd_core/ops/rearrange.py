@@ -175,3 +175,4 @@ def triu(input: Any, diagonal: int = 0) -> Tensor:
 
 
 __all__ = ["flip", "repeat", "roll", "tile", "tril", "triu"]
+ALIASES = {"tile": "repeat"}

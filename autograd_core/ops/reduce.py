@@ -382,3 +382,9 @@ def argmin(
     """Index of the smallest value (the first one on ties) as an int64 tensor."""
     dim, keepdim = resolve_dim("argmin", dim, keepdim, axis, keepdims)
     return _arg_reduce(np.argmin, "argmin", input, dim, keepdim)
+
+
+__all__ = [
+    "amax", "amin", "argmax", "argmin", "cumsum", "logsumexp", "max", "min", "prod", "sum",
+]  # fmt: skip
+NON_DIFFERENTIABLE = ("argmax", "argmin")

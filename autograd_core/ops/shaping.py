@@ -185,3 +185,5 @@ __all__ = [
     "clone", "contiguous", "detach", "expand", "expand_as", "reshape_as", "unflatten", "view",
     "view_as",
 ]  # fmt: skip
+NON_DIFFERENTIABLE = ("detach",)
+ALIASES = {"view_as": "view", "reshape_as": "reshape", "expand_as": "expand", "contiguous": "clone"}

@@ -67,3 +67,6 @@ def erf(x: Any) -> Tensor:
     tensor([0., 1.])
     """
     return Erf.apply(x)
+
+
+__all__: list[str] = []  # erf is the building block of gelu, kept internal

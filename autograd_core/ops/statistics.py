@@ -255,3 +255,6 @@ def log_softmax(input: Any, dim: Any = -1, dtype: Any = None, *, axis: Any = Non
     shift = np.max(data, axis=axes, keepdims=True) if data.size else np.zeros(())
     shifted = x - np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
     return shifted - logsumexp(shifted, dim=axes, keepdim=True)
+
+
+__all__ = ["log_softmax", "mean", "norm", "softmax", "std", "var"]

@@ -239,3 +239,8 @@ def round(input: Any, *, decimals: int = 0) -> Tensor:
         scale = 10.0**decimals
         return Round.apply(Mul.apply(input, scale)) / scale
     return Round.apply(input)
+
+
+__all__ = [
+    "ceil", "cos", "expm1", "floor", "log1p", "round", "rsqrt", "sign", "sin", "square", "tan",
+]  # fmt: skip

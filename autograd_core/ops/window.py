@@ -375,3 +375,6 @@ def window_max_scatter(
     return WindowMaxScatter.apply(
         x, source=source, maxima=maxima.data, kernel_size=kernel, stride=stride, dilation=dilation
     )
+
+
+__all__: list[str] = []  # the primitives of convolution and pooling, used by nn.functional

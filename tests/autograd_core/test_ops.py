@@ -49,6 +49,13 @@ def test_every_public_op_is_registered_or_listed_non_differentiable():
     assert not unaccounted, f"public ops neither registered nor NON_DIFFERENTIABLE: {unaccounted}"
 
 
+def test_the_public_namespace_is_the_union_of_the_families():
+    families = [name for family in ag.ops.FAMILIES for name in family.__all__]
+    assert sorted(ag.ops.__all__) == sorted(["NON_DIFFERENTIABLE", *families])
+    assert set(ag.ops.__all__) <= set(ag.__all__)
+    assert all(getattr(ag, name) is getattr(ag.ops, name) for name in families)
+
+
 def test_every_nn_functional_op_is_registered_or_listed():
     unaccounted = set(F.__all__) - set(REGISTRY) - set(F.NOT_IN_REGISTRY)
     assert not unaccounted, f"nn.functional ops neither registered nor listed: {unaccounted}"

@@ -119,6 +119,18 @@ SIGNATURES = {
     "concat": (lambda m, x, y: m.concat([x, y]), [(2, 3), (1, 3)]),
     "stack_dim": (lambda m, x, y: m.stack([x, y], dim=-1), [(2, 3), (2, 3)]),
     "rsqrt": (lambda m, x: m.rsqrt(x.abs() + 0.5), [(2, 3)]),
+    "add_sub_alpha": (lambda m, x, y: m.add(x, y, alpha=2) + x.sub(y, alpha=0.5), [(2, 3), (3,)]),
+    "mul_div_methods": (lambda m, x, y: x.mul(y) + x.div(y) + m.mul(x, 2), [(2, 3), (3,)]),
+    "div_rounding": (
+        lambda m, x: m.div(x * 5, 2, rounding_mode="floor") + x.div(3, rounding_mode="trunc"),
+        [(2, 3)],
+    ),
+    "div_rounding_int": (lambda m, x: (m.tensor([7, -7]).div(2, rounding_mode="floor"),), [()]),
+    "where_method": (lambda m, x, y: x.where(x > 0, y), [(2, 3), (3,)]),
+    "comparison_methods": (
+        lambda m, x, y: (x.less(y), x.greater_equal(y), x.not_equal(y), x.swapdims(0, 1)),
+        [(2, 3), (3,)],
+    ),
     "sin_cos_tan": (lambda m, x: m.sin(x) + x.cos() * m.tan(x / 4), [(2, 3)]),
     "sign": (lambda m, x: m.sign(x) * x, [(2, 3)]),
     "log1p_expm1": (lambda m, x: m.log1p(x.abs()) + x.expm1(), [(2, 3)]),
@@ -270,3 +282,24 @@ def test_max_with_dim_is_a_named_tuple_that_unpacks():
     assert indices.dtype == np.int64
     result = ag.tensor([[1.0, 5.0]]).min(dim=1)
     assert result[0] is result.values and type(result).__name__ == "min"
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ([1.0, 2.0], [1, 2]),
+        ([1.0, 2.0], [1.0, 3.0]),
+        ([[1.0, 2.0]], [1.0, 2.0]),
+        ([np.nan], [np.nan]),
+    ],
+)
+def test_equal_is_one_bool_as_torch_equal(pair):
+    x, y = pair
+    ours = ag.equal(ag.tensor(x), ag.tensor(y))
+    assert type(ours) is bool and ours == torch.equal(torch.tensor(x), torch.tensor(y))
+    assert ag.tensor(x).equal(ag.tensor(y)) == ours
+
+
+def test_every_public_op_that_torch_has_as_a_tensor_method_is_one_here():
+    missing = [n for n in ag.ops.__all__ if hasattr(torch.Tensor, n) and not hasattr(ag.Tensor, n)]
+    assert not missing, f"public ops without the Tensor method PyTorch has: {missing}"
