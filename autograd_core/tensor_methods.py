@@ -65,6 +65,9 @@ class OpMethods:
     def ceil(self) -> Tensor:
         return _ops.ceil(self)
 
+    def trunc(self) -> Tensor:
+        return _ops.trunc(self)
+
     def round(self, *, decimals: int = 0) -> Tensor:
         return _ops.round(self, decimals=decimals)
 

@@ -147,6 +147,13 @@ class Ceil(_Step):
     function = staticmethod(np.ceil)
 
 
+@register("trunc", sample="unary", kinks=_INTEGERS, reference=np.trunc)
+class Trunc(_Step):
+    """out = x rounded towards 0;   dL/dx = 0"""
+
+    function = staticmethod(np.trunc)
+
+
 @register("round", sample="unary", kinks=_HALVES, reference=np.round)
 class Round(_Step):
     """out = x rounded to the nearest integer, halves to even (as torch.round);   dL/dx = 0"""
@@ -226,6 +233,18 @@ def ceil(input: Any) -> Tensor:
     return Ceil.apply(input)
 
 
+def trunc(input: Any) -> Tensor:
+    """Round towards zero to an integer value (same dtype); gradient 0.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.trunc(ag.tensor([-1.5, 1.5]))
+    tensor([-1.,  1.])
+    """
+    return Trunc.apply(input)
+
+
 def round(input: Any, *, decimals: int = 0) -> Tensor:
     """Round to the nearest integer (halves to even, as PyTorch), or to `decimals` places.
 
@@ -243,4 +262,5 @@ def round(input: Any, *, decimals: int = 0) -> Tensor:
 
 __all__ = [
     "ceil", "cos", "expm1", "floor", "log1p", "round", "rsqrt", "sign", "sin", "square", "tan",
+    "trunc",
 ]  # fmt: skip
