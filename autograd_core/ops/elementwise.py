@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import result_type
 from ..errors import ArgumentError
 from ..function import Function, register
 from ..tensor import Tensor
@@ -363,17 +364,11 @@ def div(x: Any, y: Any, *, rounding_mode: str | None = None) -> Tensor:
         raise ArgumentError(
             f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}"
         )
-    from .unary import ceil, floor
+    from .unary import floor, trunc
 
-    rounded = (
-        floor(quotient)
-        if rounding_mode == "floor"
-        else where(quotient < 0, ceil(quotient), floor(quotient))
-    )
-    kinds = {np.asarray(v).dtype.kind for v in (x, y) if isinstance(v, (Tensor, np.ndarray))}
-    if kinds and kinds <= set("iub") and not any(isinstance(v, float) for v in (x, y)):
-        return astype(rounded, np.result_type(*(np.asarray(v) for v in (x, y))))
-    return rounded
+    rounded = floor(quotient) if rounding_mode == "floor" else trunc(quotient)
+    common = result_type(x, y)  # PyTorch's promotion: integers stay integers here
+    return rounded if common.kind == "f" else astype(rounded, common)
 
 
 def pow(x: Any, y: Any) -> Tensor:
