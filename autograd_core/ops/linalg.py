@@ -135,7 +135,14 @@ def mm(input: Any, mat2: Any) -> Tensor:
 
 @register("bmm", sample="bmm", reference=np.matmul)
 def bmm(input: Any, mat2: Any) -> Tensor:
-    """Batched matrix product without broadcasting, (b, n, k) @ (b, k, m) -> (b, n, m)."""
+    """Batched matrix product without broadcasting, (b, n, k) @ (b, k, m) -> (b, n, m).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.bmm(ag.ones(5, 2, 3), ag.ones(5, 3, 4)).shape
+    (5, 2, 4)
+    """
     x, y = _check_ndims("bmm", input, mat2, (3, 3))
     if x.shape[0] != y.shape[0]:
         raise ShapeError(f"bmm: batch sizes differ: shapes {x.shape} and {y.shape}")
@@ -144,7 +151,14 @@ def bmm(input: Any, mat2: Any) -> Tensor:
 
 @register("mv", sample="mv", reference=np.matmul)
 def mv(input: Any, vec: Any) -> Tensor:
-    """Matrix times vector, (n, k) @ (k,) -> (n,)."""
+    """Matrix times vector, (n, k) @ (k,) -> (n,).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.mv(ag.ones(2, 3), ag.tensor([1.0, 2.0, 3.0]))
+    tensor([6., 6.])
+    """
     return MatMul.apply(*_check_ndims("mv", input, vec, (2, 1)))
 
 
@@ -166,7 +180,15 @@ inner = dot
 
 @register("outer", sample="outer", reference=np.outer)
 def outer(input: Any, vec2: Any) -> Tensor:
-    """Outer product of two vectors, (n,) and (m,) -> (n, m)."""
+    """Outer product of two vectors, (n,) and (m,) -> (n, m).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.outer(ag.tensor([1.0, 2.0]), ag.tensor([1.0, 10.0]))
+    tensor([[ 1., 10.],
+            [ 2., 20.]])
+    """
     x, y = _check_ndims("outer", input, vec2, (1, 1))
     return reshape(x, (-1, 1)) * reshape(y, (1, -1))
 

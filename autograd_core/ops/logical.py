@@ -32,27 +32,62 @@ def _compare(ufunc: np.ufunc, x: Any, y: Any) -> Tensor:
 
 
 def less(x: Any, y: Any) -> Tensor:
-    """x < y as a boolean tensor."""
+    """x < y as a boolean tensor.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.less(ag.tensor([1.0, 2.0]), 2), ag.tensor([1.0, 2.0]).lt(2)
+    (tensor([ True, False]), tensor([ True, False]))
+    """
     return _compare(np.less, x, y)
 
 
 def less_equal(x: Any, y: Any) -> Tensor:
-    """x <= y as a boolean tensor."""
+    """x <= y as a boolean tensor.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.le(ag.tensor([1.0, 2.0]), 1.0)
+    tensor([ True, False])
+    """
     return _compare(np.less_equal, x, y)
 
 
 def greater(x: Any, y: Any) -> Tensor:
-    """x > y as a boolean tensor."""
+    """x > y as a boolean tensor.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.gt(ag.tensor([1.0, 2.0]), 1.0)
+    tensor([False,  True])
+    """
     return _compare(np.greater, x, y)
 
 
 def greater_equal(x: Any, y: Any) -> Tensor:
-    """x >= y as a boolean tensor."""
+    """x >= y as a boolean tensor.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ge(ag.tensor([1.0, 2.0]), 2.0)
+    tensor([False,  True])
+    """
     return _compare(np.greater_equal, x, y)
 
 
 def eq(x: Any, y: Any) -> Tensor:
-    """x == y as a boolean tensor (the `==` operator)."""
+    """x == y as a boolean tensor (the `==` operator).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.eq(ag.tensor([1.0, 2.0]), ag.tensor([1.0, 3.0]))
+    tensor([ True, False])
+    """
     return _compare(np.equal, x, y)
 
 
@@ -71,7 +106,14 @@ def equal(input: Any, other: Any) -> bool:
 
 
 def not_equal(x: Any, y: Any) -> Tensor:
-    """x != y as a boolean tensor."""
+    """x != y as a boolean tensor.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ne(ag.tensor([1.0, 2.0]), 1.0)
+    tensor([False,  True])
+    """
     return _compare(np.not_equal, x, y)
 
 
@@ -91,12 +133,26 @@ def isnan(input: Any) -> Tensor:
 
 
 def isinf(input: Any) -> Tensor:
-    """True where x is +inf or -inf."""
+    """True where x is +inf or -inf.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.isinf(ag.tensor([1.0, float("-inf")]))
+    tensor([False,  True])
+    """
     return _boolean(np.isinf(_array(input)))
 
 
 def isfinite(input: Any) -> Tensor:
-    """True where x is neither NaN nor infinite."""
+    """True where x is neither NaN nor infinite.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.isfinite(ag.tensor([1.0, float("inf"), float("nan")]))
+    tensor([ True, False, False])
+    """
     return _boolean(np.isfinite(_array(input)))
 
 
@@ -123,17 +179,38 @@ def logical_and(input: Any, other: Any) -> Tensor:
 
 
 def logical_or(input: Any, other: Any) -> Tensor:
-    """x or y elementwise (nonzero is true), with broadcasting."""
+    """x or y elementwise (nonzero is true), with broadcasting.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.logical_or(ag.tensor([0, 1]), ag.tensor([0, 0]))
+    tensor([False,  True])
+    """
     return _logical(np.logical_or, input, other)
 
 
 def logical_xor(input: Any, other: Any) -> Tensor:
-    """x xor y elementwise (nonzero is true), with broadcasting."""
+    """x xor y elementwise (nonzero is true), with broadcasting.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.logical_xor(ag.tensor([True, True]), ag.tensor([True, False]))
+    tensor([False,  True])
+    """
     return _logical(np.logical_xor, input, other)
 
 
 def logical_not(input: Any) -> Tensor:
-    """not x elementwise (nonzero is true)."""
+    """not x elementwise (nonzero is true).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.logical_not(ag.tensor([0.0, 2.0]))
+    tensor([ True, False])
+    """
     return _boolean(np.logical_not(_array(input)))
 
 
@@ -156,7 +233,14 @@ def all(
 def any(
     input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
 ) -> Tensor:
-    """True where some element over `dim` is nonzero (None: all elements)."""
+    """True where some element over `dim` is nonzero (None: all elements).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.any(ag.tensor([[0.0, 0.0], [0.0, 3.0]]), dim=1)
+    tensor([False,  True])
+    """
     dim, keepdim = resolve_dim("any", dim, keepdim, axis, keepdims)
     data = _array(input)
     return _boolean(np.any(data, axis=normalize_axes(dim, data.ndim, "any"), keepdims=keepdim))

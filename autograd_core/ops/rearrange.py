@@ -170,7 +170,15 @@ def tril(input: Any, diagonal: int = 0) -> Tensor:
 
 @register("triu", sample="triangle", reference=lambda x, diagonal=0: np.triu(x, diagonal))
 def triu(input: Any, diagonal: int = 0) -> Tensor:
-    """The upper triangle of the last two dims (column - row >= diagonal); zeros elsewhere."""
+    """The upper triangle of the last two dims (column - row >= diagonal); zeros elsewhere.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.triu(ag.ones(2, 2))
+    tensor([[1., 1.],
+            [0., 1.]])
+    """
     return _triangle("triu", input, diagonal, lower=False)
 
 

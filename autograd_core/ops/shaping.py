@@ -60,12 +60,26 @@ def view(input: Any, *shape: Any) -> Tensor:
 
 
 def view_as(input: Any, other: Any) -> Tensor:
-    """`input.view(other.shape)`."""
+    """`input.view(other.shape)`.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.arange(6.0).view_as(ag.zeros(3, 2)).shape
+    (3, 2)
+    """
     return view(input, tuple(np.shape(other)))
 
 
 def reshape_as(input: Any, other: Any) -> Tensor:
-    """`input.reshape(other.shape)`: a view where the strides allow it, else a copy."""
+    """`input.reshape(other.shape)`: a view where the strides allow it, else a copy.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.zeros(2, 3).t().reshape_as(ag.zeros(6)).shape
+    (6,)
+    """
     return Reshape.apply(input, shape=tuple(np.shape(other)))
 
 
@@ -101,7 +115,14 @@ def expand(input: Any, *sizes: Any) -> Tensor:
 
 
 def expand_as(input: Any, other: Any) -> Tensor:
-    """`input.expand(other.shape)`."""
+    """`input.expand(other.shape)`.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ones(3, 1).expand_as(ag.zeros(3, 4)).shape
+    (3, 4)
+    """
     return expand(input, tuple(np.shape(other)))
 
 
@@ -168,7 +189,14 @@ def clone(input: Any, *, memory_format: Any = None) -> Tensor:
 
 
 def contiguous(input: Any, *, memory_format: Any = None) -> Tensor:
-    """`input` itself when its memory is C-contiguous, else a C-ordered copy (in the graph)."""
+    """`input` itself when its memory is C-contiguous, else a C-ordered copy (in the graph).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x = ag.zeros(2, 3); x.contiguous() is x, x.t().contiguous().view(-1).shape
+    (True, (6,))
+    """
     x = _tensor(input)
     array = np.asarray(x)
     if array.flags.c_contiguous:
@@ -177,7 +205,14 @@ def contiguous(input: Any, *, memory_format: Any = None) -> Tensor:
 
 
 def detach(input: Tensor) -> Tensor:
-    """`input.detach()`: the same data, cut off from the graph."""
+    """`input.detach()`: the same data, cut off from the graph.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.detach(ag.ones(2, requires_grad=True) * 2).requires_grad
+    False
+    """
     return input.detach()
 
 

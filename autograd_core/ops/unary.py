@@ -187,27 +187,62 @@ def rsqrt(input: Any) -> Tensor:
 
 
 def sin(input: Any) -> Tensor:
-    """Sine, elementwise (radians)."""
+    """Sine, elementwise (radians).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.sin(ag.tensor([0.0])), ag.cos(ag.tensor([0.0])), ag.tan(ag.tensor([0.0]))
+    (tensor([0.]), tensor([1.]), tensor([0.]))
+    """
     return Sin.apply(input)
 
 
 def cos(input: Any) -> Tensor:
-    """Cosine, elementwise (radians)."""
+    """Cosine, elementwise (radians).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.tensor([0.0, 3.14159265]).cos().round()
+    tensor([ 1., -1.])
+    """
     return Cos.apply(input)
 
 
 def tan(input: Any) -> Tensor:
-    """Tangent, elementwise (radians)."""
+    """Tangent, elementwise (radians).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.tan(ag.tensor([0.0]))
+    tensor([0.])
+    """
     return Tan.apply(input)
 
 
 def log1p(input: Any) -> Tensor:
-    """log(1 + x), accurate where x is tiny."""
+    """log(1 + x), accurate where x is tiny.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x = ag.tensor([1e-20], dtype=ag.float64); ag.log1p(x).item(), ag.log(1 + x).item()
+    (1e-20, 0.0)
+    """
     return Log1p.apply(input)
 
 
 def expm1(input: Any) -> Tensor:
-    """exp(x) - 1, accurate where x is tiny."""
+    """exp(x) - 1, accurate where x is tiny.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x = ag.tensor([1e-20], dtype=ag.float64); ag.expm1(x).item(), (ag.exp(x) - 1).item()
+    (1e-20, 0.0)
+    """
     return Expm1.apply(input)
 
 
@@ -224,12 +259,26 @@ def sign(input: Any) -> Tensor:
 
 
 def floor(input: Any) -> Tensor:
-    """Round down to an integer value (same dtype); gradient 0."""
+    """Round down to an integer value (same dtype); gradient 0.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.floor(ag.tensor([-1.5, 1.5]))
+    tensor([-2.,  1.])
+    """
     return Floor.apply(input)
 
 
 def ceil(input: Any) -> Tensor:
-    """Round up to an integer value (same dtype); gradient 0."""
+    """Round up to an integer value (same dtype); gradient 0.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ceil(ag.tensor([-1.5, 1.5]))
+    tensor([-1.,  2.])
+    """
     return Ceil.apply(input)
 
 
