@@ -10,7 +10,7 @@ Build expressions from `Tensor`s, call `.backward()`, read `.grad`:
 (tensor(-4.), tensor(-4.), tensor(3.))
 """
 
-from .tensor import IndexingError, Tensor  # noqa: I001  (Tensor first: the ops import it)
+from .tensor import Tensor  # noqa: I001  (Tensor first: the ops import it)
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .creation import (
     arange,
@@ -42,7 +42,7 @@ from .dtypes import double, float16, float32, float64, half, int8, int16, int32,
 from .dtypes import float32 as float
 from .dtypes import int32 as int
 from .dtypes import short, uint8
-from .errors import ArgumentError, DTypeError, ShapeError
+from .errors import ArgumentError, DTypeError, IndexingError, ShapeError
 from .size import Size
 from . import backends, cuda
 from .function import REGISTRY, Function, register

@@ -16,6 +16,8 @@ import numpy as np
 from .anomaly import CHECKING, anomaly_mode, check_seed, run_backward
 from .errors import ShapeError
 from .grad_mode import is_grad_enabled, set_grad_enabled
+from .graph_memory import note_backward, release
+from .hooks import run_hooks
 
 if TYPE_CHECKING:
     from .function import Function
@@ -47,15 +49,19 @@ def backward(
     if anomaly:
         check_seed(seed)
     retain_graph = retain_graph or create_graph  # a recorded backward refers to the saved values
+    note_backward(root)
     targets = {id(t): i for i, t in enumerate(inputs)} if inputs is not None else None
     captured: list[Tensor | None] = [None] * len(inputs) if inputs is not None else []
 
     previous_mode = is_grad_enabled()
     set_grad_enabled(create_graph)
+    hooked: dict[int, list] = {}  # leaves with hooks: [leaf, summed gradient]
     try:
-        _deliver(root, seed, {}, targets, captured)  # the root's own gradient is the seed
+        _deliver(root, seed, {}, targets, captured, root.grad_fn, hooked)  # the root's: seed
         if root.grad_fn is not None:
-            _sweep(root.grad_fn, seed, retain_graph, targets, captured, anomaly)
+            _sweep(root.grad_fn, seed, retain_graph, targets, captured, anomaly, hooked)
+        for leaf, grad in hooked.values():  # a leaf's hooks see its whole gradient, once
+            _deliver(leaf, run_hooks(leaf._hooks, grad), {}, targets, captured)
     finally:
         set_grad_enabled(previous_mode)
     return captured if inputs is not None else None
@@ -86,9 +92,8 @@ def _count_consumers(start: Function) -> dict[Function, int]:
     stack = [start]
     while stack:
         node = stack.pop()
-        for tensor in node.inputs:
-            producer = tensor.grad_fn
-            if producer is None or not tensor.requires_grad:
+        for producer, needed in zip(node.producers, node.needs_input_grad):
+            if producer is None or not needed:
                 continue
             if producer in consumers:
                 consumers[producer] += 1
@@ -99,12 +104,13 @@ def _count_consumers(start: Function) -> dict[Function, int]:
 
 
 def _sweep(
-    start: Function, seed: Tensor, retain_graph: bool, targets, captured, anomaly=False
+    start: Function, seed: Tensor, retain_graph: bool, targets, captured, anomaly, hooked
 ) -> None:
     """Run every node's backward once, in reverse topological order (Kahn's algorithm)."""
     consumers = _count_consumers(start)
     pending: dict[Function, Tensor] = {start: seed}  # gradient w.r.t. each node's output
     ready = [start]
+    stand_ins: dict[tuple[int, int], tuple[Tensor, Tensor]] = {}
     while ready:
         node = ready.pop()
         inputs = node.inputs
@@ -114,24 +120,27 @@ def _sweep(
         else:
             if node._saved is None:
                 _raise_released(node)
+            if node._hooks:
+                grad = run_hooks(node._hooks, grad)
             input_grads = run_backward(node, grad) if anomaly else node.backward(grad)
             if not retain_graph:
-                node._saved = node._output = None  # free the saved values: `node.released`
+                release(node, stand_ins)
             if len(input_grads) != len(inputs):
                 raise RuntimeError(
                     f"{node.name}.backward returned {len(input_grads)} gradients "
                     f"for {len(inputs)} inputs"
                 )
-        for tensor, input_grad in zip(inputs, input_grads):
-            if not tensor.requires_grad:
+        for tensor, producer, needed, input_grad in zip(
+            inputs, node.producers, node.needs_input_grad, input_grads
+        ):
+            if not needed:
                 continue
-            producer = tensor.grad_fn
             if input_grad is not None:
                 given, wanted = input_grad._data, tensor._data
                 if given.shape != wanted.shape or given.dtype != wanted.dtype:
                     input_grad = _fit_to(input_grad, tensor, node)
                 if producer is None or targets is not None or tensor._retains_grad:
-                    _deliver(tensor, input_grad, pending, targets, captured)
+                    _deliver(tensor, input_grad, pending, targets, captured, producer, hooked)
                 else:  # the common case, inlined: an intermediate tensor
                     earlier = pending.get(producer)
                     pending[producer] = input_grad if earlier is None else earlier + input_grad
@@ -149,17 +158,26 @@ def _raise_released(node: Function) -> None:
     )
 
 
-def _deliver(tensor: Tensor, grad: Tensor, pending, targets, captured) -> None:
-    """Add `grad` where it belongs: the pending gradient of the node that made
-    `tensor`, the `.grad` of a leaf (or of a tensor that retains grad), or the
-    slot of a requested input."""
+def _deliver(
+    tensor: Tensor, grad: Tensor, pending, targets, captured, producer=None, hooked=None
+) -> None:
+    """Add `grad` where it belongs: the pending gradient of `producer` (the node that
+    made this version of `tensor`), the `.grad` of a leaf (or of a tensor that
+    retains grad, for its current version), or the slot of a requested input.
+    A leaf with hooks collects its gradient in `hooked` until the sweep ends."""
+    if producer is None and hooked is not None and tensor._hooks:
+        entry = hooked.get(id(tensor))
+        if entry is None:
+            hooked[id(tensor)] = [tensor, grad]
+        else:
+            entry[1] = entry[1] + grad
+        return
     if targets is not None:
         slot = targets.get(id(tensor))
         if slot is not None:
             captured[slot] = grad if captured[slot] is None else captured[slot] + grad
-    elif tensor.grad_fn is None or tensor._retains_grad:
+    elif producer is None or (tensor._retains_grad and tensor.grad_fn is producer):
         tensor.grad = grad if tensor.grad is None else tensor.grad + grad
-    producer = tensor.grad_fn
     if producer is not None:
         pending[producer] = grad if producer not in pending else pending[producer] + grad
 

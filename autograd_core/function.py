@@ -19,10 +19,11 @@ import numpy as np
 
 from .anomaly import anomaly_mode, check_forward
 from .dtypes import as_array, get_default_dtype, result_type, scalar_array
-from .errors import ArgumentError, ShapeError
+from .errors import ArgumentError, IndexingError, ShapeError
 from .grad_mode import grad_enabled
+from .inplace import change_clock, share
 from .scope import current as current_scope
-from .tensor import IndexingError, Tensor, change_clock
+from .tensor import Tensor
 
 
 class OpName(str):
@@ -88,17 +89,24 @@ class Function:
     # NOTE: slots keep a node small; "__dict__" stays available (created only when an op
     # stores its own fields, such as ctx.axes), so ops can still save what they like.
     __slots__ = (
-        "inputs", "needs_input_grad", "scope", "_saved", "_output", "_saved_at", "__dict__"
+        "inputs", "producers", "needs_input_grad", "scope", "_saved", "_output", "_saved_at",
+        "__dict__",
     )  # fmt: skip
 
     name: ClassVar[str] = ""
     inputs: tuple[Tensor, ...]
+    # NOTE: the node that made each input when this op ran: an input changed in place later
+    # has a new grad_fn, but this op read the earlier version.
+    producers: tuple[Function | None, ...]
     needs_input_grad: tuple[bool, ...]
     scope: tuple[Any, ...]  # the module calls this node was recorded in, outermost first
     _saved: tuple[np.ndarray, ...] | None
     _output: np.ndarray | None
     _saved_at: int  # the `change_clock` tick when the arrays were saved
-    _output_version: int = 0  # set when the output tensor is changed in place
+    _output_counter: Any = None  # the output's version counter, once it has one
+    _output_at: int = 0  # for in-place nodes: the tick after their own write
+    _hooks: dict[int, Callable[[Tensor], Any]] | None = None  # the output's `register_hook`s
+    array_fields: ClassVar[tuple[str, ...]] = ()  # ctx fields holding arrays, freed by backward
     created_at: Any = None  # where the user made this node (recorded in anomaly mode)
     is_view: ClassVar[bool] = False  # True for ops whose output shares the input's memory
     # How the inputs' dtypes are reconciled before forward (see `_promoted`): "common" casts
@@ -124,7 +132,9 @@ class Function:
         >>> ((w * 2).sum()).grad_fn.next_functions
         ((<MulBackward0>, 0),)
         """
-        return tuple((_node_of(x), 0) for x in ctx.inputs)
+        # NOTE: the producer recorded when this op ran: an input changed in place since has
+        # a new grad_fn, but this op read (and its gradient flows to) the earlier version.
+        return tuple((producer or _node_of(x), 0) for x, producer in zip(ctx.inputs, ctx.producers))
 
     def __repr__(ctx) -> str:
         return f"<{ctx.name()}>"
@@ -139,15 +149,16 @@ class Function:
 
     # ------------------------------------------------------------------ saving
 
-    def save_for_backward(ctx, *arrays: np.ndarray) -> None:
-        """Keep arrays for backward; inputs and the output come back as graph tensors."""
+    def save_for_backward(ctx, *arrays: np.ndarray | None) -> None:
+        """Keep arrays for backward (None keeps a slot empty); inputs and the output come
+        back as graph tensors."""
         if ctx._saved is None:
             return  # not recording: no backward will ask for them
         ctx._saved = arrays
         ctx._saved_at = next(change_clock)  # saved_tensors checks nothing changed since
 
     @property
-    def saved_tensors(ctx) -> tuple[Tensor, ...]:
+    def saved_tensors(ctx) -> tuple[Any, ...]:
         """The saved arrays as Tensors, linked into the graph where they are inputs or output.
 
         An input comes back as the input tensor itself and the output as a
@@ -164,17 +175,25 @@ class Function:
         saved_at = ctx._saved_at
         tensors = []
         for array in ctx._saved:
+            if array is None:  # a slot the op left empty (a value no gradient needs)
+                tensors.append(None)
+                continue
             for tensor in ctx.inputs:
                 if tensor._data is array:
-                    _check_unchanged(ctx, tensor, saved_at)
+                    counter = tensor._counter
+                    if counter is not None and counter.changed_at > saved_at:
+                        _raise_modified(ctx, tensor, counter)
                     break
             else:
                 is_output = array is ctx._output
-                if is_output and ctx._output_version:
-                    _raise_modified(ctx, None)
+                if is_output:
+                    counter = ctx._output_counter
+                    if counter is not None and counter.changed_at > (ctx._output_at or saved_at):
+                        _raise_modified(ctx, None, counter)
                 for tensor in () if is_output else ctx.inputs:
-                    if tensor._replaced_at > saved_at:  # the array may be its data of old
-                        _raise_modified(ctx, tensor)
+                    counter = tensor._counter  # its array was swapped: this may be the old one
+                    if counter is not None and counter.replaced_at > saved_at:
+                        _raise_modified(ctx, tensor, counter)
                 # NOTE: a read-only view, so a backward cannot overwrite a saved value.
                 if type(array) is np.ndarray and array.flags.writeable:
                     array = array.view()
@@ -209,6 +228,7 @@ class Function:
                     break
         if record:
             ctx.inputs = inputs
+            ctx.producers = tuple(map(_grad_fn_of, inputs))
             ctx.needs_input_grad = tuple(map(_requires_grad_of, inputs))
             ctx.scope = current_scope.get()
             ctx._saved = ()
@@ -233,6 +253,8 @@ class Function:
         else:
             result.requires_grad = False
             result.grad_fn = None
+        if ctx.is_view:  # the result views the input's memory: one version counter
+            share(result, inputs[0])
         return result
 
 
@@ -276,36 +298,23 @@ def _about_shapes(message: str) -> bool:
     return any(word in message for word in ("shape", "broadcast", "dimension", "size"))
 
 
-def _check_unchanged(ctx: Function, tensor: Tensor, saved_at: int) -> None:
-    """Raise if a saved input, or a tensor it is a view of (x.T of x), changed since saving."""
-    while True:
-        if tensor._changed_at > saved_at:
-            _raise_modified(ctx, tensor)
-        node = tensor.grad_fn
-        if node is None or not node.is_view:
-            return
-        tensor = node.inputs[0]
-
-
-def _raise_modified(ctx: Function, tensor: Tensor | None) -> None:
+def _raise_modified(ctx: Function, tensor: Tensor | None, counter: Any) -> None:
     if tensor is None:
         what = f"the output of '{ctx.name}' (shape {np.shape(ctx._output)})"
-        version = ctx._output_version
-    elif any(tensor is x for x in ctx.inputs):
-        what = f"one of the inputs of '{ctx.name}' (shape {tensor.shape})"
-        version = tensor._version
+        expected = counter.version_at(ctx._output_at or ctx._saved_at)
     else:
-        what = f"a tensor (shape {tensor.shape}) that an input of '{ctx.name}' is a view of"
-        version = tensor._version
+        what = f"one of the inputs of '{ctx.name}' (shape {tensor.shape})"
+        expected = counter.version_at(ctx._saved_at)
     where = f"; the op was created at {ctx.created_at}" if ctx.created_at else ""
     raise RuntimeError(
         f"{what} was modified in place after it was saved for backward: it is at version "
-        f"{version} now, and its last change came after the save{where}. Make the change "
-        "after backward (or on a copy), or compute the graph again after it"
+        f"{counter.value}; expected version {expected} instead{where}. Make the change after "
+        "backward (or on a copy, or out of place), or compute the graph again after it"
     )
 
 
 _requires_grad_of = operator.attrgetter("requires_grad")
+_grad_fn_of = operator.attrgetter("grad_fn")
 
 
 def _promoted(inputs: tuple[Any, ...], mode: str) -> tuple[Tensor, ...]:

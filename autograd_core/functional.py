@@ -51,7 +51,7 @@ def _track(x: Any, outer: bool, op: str) -> Tensor:
         # NOTE: a new node (an identity reshape) rather than x itself, so the gradient
         # captured here counts only the uses of this argument, not other uses of x in f.
         return reshape(x, x.shape)
-    data = x.data if isinstance(x, Tensor) else as_array(x, op=op)
+    data = x._data if isinstance(x, Tensor) else as_array(x, op=op)
     if data.dtype.kind != "f":
         data = data.astype(get_default_dtype())
     return Tensor(data, requires_grad=True)
@@ -77,15 +77,16 @@ def _trace(
 def _depends_on_outside(root: Tensor, own: Sequence[Tensor]) -> bool:
     """True when a leaf that requires grad, other than this call's own inputs, is above `root`."""
     own_ids = {id(x) for x in own}
-    stack_, seen = [root], set()
+    stack_, seen = [(root, root.grad_fn)], set()
     while stack_:
-        t = stack_.pop()
-        if t.grad_fn is None:
+        t, node = stack_.pop()
+        if node is None:
             if t.requires_grad and id(t) not in own_ids:
                 return True
-        elif t.grad_fn not in seen:
-            seen.add(t.grad_fn)
-            stack_.extend(x for x in t.grad_fn.inputs if x.requires_grad)
+        elif node not in seen:
+            seen.add(node)
+            edges = zip(node.inputs, node.producers, node.needs_input_grad)
+            stack_.extend((x, producer) for x, producer, needed in edges if needed)
     return False
 
 

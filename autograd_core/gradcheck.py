@@ -28,7 +28,8 @@ def _as_float64_leaves(inputs: Sequence[Any], requires_grad: bool) -> list[Any]:
     for x in inputs:
         if isinstance(x, Tensor) and x.dtype.kind == "f":
             wants_grad = requires_grad and x.requires_grad
-            leaves.append(Tensor(x.data.astype(np.float64), requires_grad=wants_grad, name=x.name))
+            fresh = np.array(x._data, dtype=np.float64)
+            leaves.append(Tensor(fresh, requires_grad=wants_grad, name=x.name))
         else:
             leaves.append(x)
     return leaves
@@ -36,7 +37,7 @@ def _as_float64_leaves(inputs: Sequence[Any], requires_grad: bool) -> list[Any]:
 
 def _weighted_output(fn: Callable[..., Any], args: list[Any], weights: np.ndarray | None) -> float:
     out = fn(*args)
-    data = np.asarray(out.data if isinstance(out, Tensor) else out, dtype=np.float64)
+    data = np.asarray(out, dtype=np.float64)
     return float(np.sum(data if weights is None else data * weights))
 
 
@@ -62,7 +63,7 @@ def numerical_grad(
             if not (isinstance(x, Tensor) and x.dtype.kind == "f"):
                 grads.append(None)
                 continue
-            base = np.array(x.data)  # an ndarray even for 0-d data, so .flat can write
+            base = np.array(x._data)  # an ndarray even for 0-d data, so .flat can write
             grad = np.zeros_like(base)
             for j in range(base.size):
                 shifted = []
@@ -137,7 +138,7 @@ def gradcheck(
     numeric = numerical_grad(fn, *leaves, eps=eps, grad_output=weights)
     for i, grad in zip(checked, analytic):
         expected = numeric[i]
-        actual = np.zeros_like(expected) if grad is None else np.asarray(grad.data, np.float64)
+        actual = np.zeros_like(expected) if grad is None else np.asarray(grad, np.float64)
         _compare(i, leaves[i], actual, expected, atol, rtol)
     return True
 
@@ -156,7 +157,7 @@ def _check_direction(
     rng = np.random.default_rng(2)
     directions = {i: rng.uniform(-1.0, 1.0, leaves[i].shape) for i in checked}
     from_backward = sum(
-        float(np.sum(np.asarray(grad.data, np.float64) * directions[i]))
+        float(np.sum(np.asarray(grad, np.float64) * directions[i]))
         for i, grad in zip(checked, analytic)
         if grad is not None
     )
@@ -165,7 +166,7 @@ def _check_direction(
         for sign in (1.0, -1.0):
             args = list(leaves)
             for i in checked:
-                args[i] = Tensor(leaves[i].data + sign * eps * directions[i])
+                args[i] = Tensor(leaves[i]._data + sign * eps * directions[i])
             shifted.append(_weighted_output(fn, args, weights))
     from_differences = (shifted[0] - shifted[1]) / (2 * eps)
     allowed = atol + rtol * abs(from_differences)
@@ -243,7 +244,9 @@ def gradgradcheck(
         with enable_grad():
             # Central differences call this with plain tensors: make them differentiable here.
             args = [
-                Tensor(a.data, requires_grad=True) if i in directions and not a.requires_grad else a
+                Tensor(a._data, requires_grad=True)
+                if i in directions and not a.requires_grad
+                else a
                 for i, a in enumerate(args)
             ]
             out = fn(*args)

@@ -450,7 +450,7 @@ def _window_max_scatter(draw: Draw, spec: OpSpec) -> Sample:
         if draw(st.booleans(), label="ties")
         else distinct_arrays(draw, [shape], "source")[0]
     )
-    maxima = window_max(Tensor(source), **geometry).data
+    maxima = window_max(Tensor(source), **geometry)._data
     x = domain_array(draw, maxima.shape, "real", "x")
     return Sample((x,), {"source": source, "maxima": maxima, **geometry})
 

@@ -18,7 +18,7 @@ def manual_seed(seed: int) -> np.random.Generator:
     >>> import autograd_core as ag
     >>> _ = ag.manual_seed(0); a = ag.randn(3)
     >>> _ = ag.manual_seed(0); b = ag.randn(3)
-    >>> bool((a == b).data.all())
+    >>> bool((a == b).numpy().all())
     True
     """
     global _generator

@@ -216,7 +216,7 @@ class TensorSurface:
 
 
 def _dim_index(dim: Any, ndim: int, op: str) -> int:
-    from .tensor import IndexingError
+    from .errors import IndexingError
 
     if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
         raise TypeError(f"{op}: dim must be an int, got {dim!r}")

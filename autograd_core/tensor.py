@@ -1,32 +1,35 @@
 """`Tensor`: a numpy array that remembers the op that made it.
 
-A tensor holds its value (`.data`, an ndarray; scalars are 0-d, and an op
-with a 0-d result keeps numpy's scalar for speed, as numpy itself does), its
-gradient after backward (`.grad`), whether gradients should reach it
-(`.requires_grad`) and the graph node that produced it (`.grad_fn`, None
-for leaves). Every operator and method below is one line that hands the
-work to the op that implements it in `autograd_core.ops`.
+A tensor holds its value (an ndarray in the `_data` slot; scalars are 0-d,
+and an op with a 0-d result keeps numpy's scalar for speed, as numpy itself
+does), its gradient after backward (`.grad`), whether gradients should reach
+it (`.requires_grad`) and the graph node that produced it (`.grad_fn`, None
+for leaves). As in PyTorch, `.data` is another Tensor on the same memory,
+outside the graph; `np.asarray(t)` and `t.numpy()` give the array. Every
+operator and method below is one line that hands the work to the op that
+implements it in `autograd_core.ops`, or to `autograd_core.inplace` for the
+in-place forms and the version counter shared by every view of the memory.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
-import operator
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from .dtypes import as_array, get_default_dtype
-from .errors import DTypeError, IndexingError
-from .grad_mode import grad_enabled
+from .errors import DTypeError
 from .size import Size
 from .surface import TensorSurface
-from .tensor_methods import OpMethods, link
+from .tensor_inplace import InPlaceMethods
+from .tensor_inplace import link as link_inplace
+from .tensor_methods import OpMethods
+from .tensor_methods import link as link_methods
 
 
-class Tensor(TensorSurface, OpMethods):
+class Tensor(TensorSurface, OpMethods, InPlaceMethods):
     """An n-dimensional array that records the ops applied to it.
 
     Examples
@@ -37,21 +40,20 @@ class Tensor(TensorSurface, OpMethods):
     tensor([2., 4.])
     """
 
-    # NOTE: the rarely set fields (name, _retains_grad, _version) live in a lazily created
-    # __dict__ with class-level defaults, so making a tensor costs four stores. The array
-    # lives in the `_data` slot: the engine reads it directly, users go through the `data`
-    # property, whose setter counts the change (see `_version`).
+    # NOTE: the rarely set fields (name, _retains_grad, _counter, _hooks) live in a lazily
+    # created __dict__ with class-level defaults, so making a tensor costs four stores. The
+    # array lives in the `_data` slot: the engine reads it directly.
     __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "__dict__", "__weakref__")
     name: str | None = None
     _retains_grad: bool = False
-    _version: int = 0  # how many times the data was changed (see `_mark_changed`)
-    _changed_at: int = 0  # the `change_clock` tick of the last change (0: never changed)
-    _replaced_at: int = 0  # the tick at which `data` was last replaced by another array
+    _counter: Any = None  # the memory's `inplace.Version`, shared by its views (lazily made)
+    _hooks: Any = None  # gradient hooks (`register_hook`), in the order they were added
     __array_ufunc__ = None  # numpy hands `array + tensor` to Tensor.__radd__
 
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
     ) -> None:
+        source = data
         if isinstance(data, Tensor):
             data = data._data
         array = as_array(data, dtype, op="Tensor")
@@ -65,6 +67,11 @@ class Tensor(TensorSurface, OpMethods):
         self.grad_fn = None
         if name is not None:
             self.name = name
+        if array is data and type(array) is np.ndarray:  # the memory is shared, not copied
+            if isinstance(source, Tensor):
+                _inplace.share(self, source)
+            else:
+                self._counter = _inplace.counter_for_array(array)
 
     @staticmethod
     def _from_op(data: np.ndarray, grad_fn: Any) -> Tensor:
@@ -78,18 +85,33 @@ class Tensor(TensorSurface, OpMethods):
 
     # ------------------------------------------------------------- attributes
 
-    def _set_data(self, value: Any) -> None:
-        if not isinstance(value, (np.ndarray, np.generic)):
-            value = as_array(value, op="Tensor.data")
-        replaced = value is not self._data  # `t.data -= x` gives the same array back
-        self._data = value
-        self._mark_changed(replaced)
+    @property
+    def data(self) -> Tensor:
+        """A tensor on the same memory, outside the graph (PyTorch's `.data`).
 
-    data = property(
-        operator.attrgetter("_data"),
-        _set_data,
-        doc="The numpy array (or numpy scalar for 0-d results); assigning it counts as a change.",
-    )
+        As in PyTorch, changes made through it are not counted by the version
+        counter (use `detach()` for an alias whose changes are checked).
+        Assigning `t.data = value` (a Tensor or array) gives `t` that memory,
+        with its dtype and shape.
+        """
+        return Tensor._from_op(self._data, None)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        array = value._data if isinstance(value, Tensor) else as_array(value, op="Tensor.data")
+        if array is self._data:  # `t.data -= x` stores the same memory back
+            return
+        if self.requires_grad and array.dtype.kind != "f":
+            raise TypeError(
+                f"Tensor.data: a tensor that requires grad cannot hold {array.dtype} data"
+            )
+        _inplace.replace_array(self, array)
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes the memory has had (through this tensor or an alias)."""
+        counter = self._counter
+        return 0 if counter is None else counter.value
 
     @property
     def shape(self) -> Size:
@@ -117,15 +139,25 @@ class Tensor(TensorSurface, OpMethods):
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        """The data as an ndarray (shared, not copied)."""
+        """The data as an ndarray (shared, not copied), as PyTorch's `numpy()`.
+
+        Refused on a tensor that requires grad (writing into the array would
+        bypass the graph): use `t.detach().numpy()`, or `np.asarray(t)` to read.
+        """
+        if self.requires_grad:
+            raise RuntimeError(
+                "numpy: can't call numpy() on a tensor that requires grad; use "
+                "tensor.detach().numpy() (or np.asarray(tensor) to read the values)"
+            )
+        _inplace.register_memory(self)
         return np.asarray(self._data)
 
     def tolist(self) -> Any:
         return self._data.tolist()
 
     def detach(self) -> Tensor:
-        """A tensor sharing this data, cut off from the graph."""
-        return Tensor._from_op(self._data, None)
+        """A tensor sharing this memory and its version counter, cut off from the graph."""
+        return _inplace.share(Tensor._from_op(self._data, None), self)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set `requires_grad` on a leaf, in place; returns the tensor."""
@@ -140,6 +172,25 @@ class Tensor(TensorSurface, OpMethods):
             )
         self.requires_grad = bool(requires_grad)
         return self
+
+    def register_hook(self, hook: Any) -> Any:
+        """Call `hook(grad)` with this tensor's gradient during backward; a returned value
+        replaces the gradient. Returns a handle whose `remove()` takes the hook off.
+
+        As in PyTorch, the hook belongs to this version of the tensor (an in-place change
+        later does not move it) and runs under `create_graph=True` too.
+
+        Examples
+        --------
+        >>> import autograd_core as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda g: g * 10)
+        >>> (x * x).sum().backward(); x.grad
+        tensor([20., 40.])
+        """
+        from .hooks import add_hook
+
+        return add_hook(self, hook)
 
     def retain_grad(self) -> None:
         """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
@@ -230,57 +281,6 @@ class Tensor(TensorSurface, OpMethods):
         return _ops.not_equal(self, other)
 
     __hash__ = object.__hash__  # tensors are hashed by identity, as in PyTorch
-
-    # ------------------------------------------------------- in-place changes
-    # `x += y` and `x[i] = v` write into x's own array (so views of it and the optimizers
-    # holding it see the change) and count the change in `_version`: a backward that needs
-    # the old value then raises instead of using the new one. They are not recorded in the
-    # graph, so they are refused on tensors that require grad while recording.
-
-    def __iadd__(self, other: Any) -> Tensor:
-        return _update(self, np.add, other, "+=")
-
-    def __isub__(self, other: Any) -> Tensor:
-        return _update(self, np.subtract, other, "-=")
-
-    def __imul__(self, other: Any) -> Tensor:
-        return _update(self, np.multiply, other, "*=")
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return _update(self, np.true_divide, other, "/=")
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        _check_inplace(self, value, "setitem")
-        value = np.asarray(value._data if isinstance(value, Tensor) else value)
-        if value.dtype.kind not in "biuf" or not np.can_cast(value.dtype, self.dtype, "same_kind"):
-            raise TypeError(
-                f"setitem: cannot store {value.dtype} values in a tensor of dtype {self.dtype}"
-            )
-        data = self._data
-        writable = type(data) is np.ndarray and data.flags.writeable
-        target = data if writable else np.array(data)  # 0-d data is an immutable numpy scalar
-        try:
-            target[_plain_index(index)] = value
-        except IndexError as error:
-            raise IndexingError(f"setitem: {error} (tensor shape {self.shape})") from None
-        except (ValueError, TypeError) as error:
-            raise type(error)(
-                f"setitem: cannot store a value of shape {value.shape} at index {index!r} of a "
-                f"tensor of shape {self.shape} ({error})"
-            ) from None
-        if not writable:
-            self._data = target[()] if target.ndim == 0 else target
-        self._mark_changed(replaced=not writable)
-
-    def _mark_changed(self, replaced: bool = False) -> None:
-        """Count a change of the data, and tell the node that made this tensor, if any."""
-        self._version += 1
-        self._changed_at = next(change_clock)
-        if replaced:
-            self._replaced_at = self._changed_at
-        if self.grad_fn is not None:
-            # NOTE: the node's saved output (exp and sigmoid keep theirs) is this array.
-            self.grad_fn._output_version = self._version
 
     # ---------------------------------------------------- copying and pickling
 
@@ -446,7 +446,14 @@ class Tensor(TensorSurface, OpMethods):
         data = np.asarray(self._data)
         if dtype is not None and dtype != data.dtype:
             return data.astype(dtype)
-        return data.copy() if copy else data
+        if copy:
+            return data.copy()
+        if self.requires_grad and data.flags.writeable:
+            # NOTE: for reading only: a write would bypass the version counter (PyTorch
+            # refuses np.asarray of a tensor that requires grad; see docs/pytorch.md).
+            data = data.view()
+            data.flags.writeable = False
+        return data
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -484,68 +491,9 @@ class Tensor(TensorSurface, OpMethods):
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
 
-# NOTE: a node notes the tick when it saves its arrays and a tensor the tick when its data
-# changes, so "changed after it was saved" is one comparison, and saving costs one tick.
-# next() on itertools.count is atomic, so the ticks stay unique across threads.
-change_clock = itertools.count(1)
-
-
-def _check_inplace(tensor: Tensor, value: Any, op: str) -> None:
-    """Refuse an in-place change that the graph being recorded could not account for."""
-    if not grad_enabled.get():
-        return  # no_grad: optimizers, initialisation and data preparation change tensors here
-    if tensor.requires_grad and tensor.grad_fn is None:
-        raise RuntimeError(
-            f"{op}: a leaf tensor that requires grad (shape {tensor.shape}) cannot be changed "
-            "in place while the graph is being recorded (backward may need its old value); "
-            "change it inside `with ag.no_grad():`, as optimizers do"
-        )
-    if tensor.requires_grad:
-        raise RuntimeError(
-            f"{op}: the tensor (shape {tensor.shape}) was computed by '{tensor.grad_fn.name}' "
-            "and is part of the graph; in-place changes are not recorded, so write it out of "
-            "place (`y = y + z` rather than `y += z`, `ag.where` rather than `y[mask] = v`)"
-        )
-    if isinstance(value, Tensor) and value.requires_grad:
-        raise RuntimeError(
-            f"{op}: the value requires grad but the tensor it is written into does not, and "
-            "in-place changes are not recorded; write it out of place (`y = y + z`)"
-        )
-
-
-def _update(tensor: Tensor, ufunc: np.ufunc, other: Any, op: str) -> Tensor:
-    """`tensor op= other`: in place when numpy can write into the array, else a new array."""
-    _check_inplace(tensor, other, op)
-    if isinstance(other, Tensor):
-        other = other._data
-    elif not isinstance(other, (bool, int, float, np.ndarray, np.generic)):
-        other = as_array(other, op=op)
-    data = tensor._data
-    replaced = False
-    try:
-        if type(data) is np.ndarray and data.flags.writeable:
-            ufunc(data, other, out=data, casting="same_kind")
-        else:  # a numpy scalar or a read-only view: compute, check, and replace
-            result = np.asarray(ufunc(data, other))
-            if result.shape != data.shape:
-                raise ValueError(f"the result would have shape {result.shape}")
-            if not np.can_cast(result.dtype, data.dtype, "same_kind"):
-                raise TypeError(f"the result has dtype {result.dtype}")
-            result = result.astype(data.dtype, copy=False)
-            tensor._data = result[()] if result.ndim == 0 else result
-            replaced = True
-    except (ValueError, TypeError, OverflowError) as error:
-        kind = TypeError if isinstance(error, TypeError) else ValueError
-        raise kind(
-            f"{op}: cannot update a tensor of shape {data.shape} and dtype {data.dtype} in place "
-            f"with a value of shape {np.shape(other)} ({error})"
-        ) from None
-    tensor._mark_changed(replaced)
-    return tensor
-
-
+from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402  (the ops are built on Tensor)
 from .ops.elementwise import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
-from .ops.movement import _plain_index  # noqa: E402
 
-link()
+link_methods()
+link_inplace()

@@ -98,10 +98,10 @@ def _autograd_core(product: str) -> Any:
     gradient_fn = ag.grad(loss, argnums=(0, 1, 2, 3))
 
     def gradient() -> tuple[np.ndarray, ...]:
-        return tuple(g.data for g in gradient_fn(*params))
+        return tuple(np.asarray(g) for g in gradient_fn(*params))
 
     def hessian_vector() -> tuple[np.ndarray, ...]:
-        return tuple(p.data for p in ag.hvp(loss, params, direction)[1])
+        return tuple(np.asarray(p) for p in ag.hvp(loss, params, direction)[1])
 
     return gradient if product == "grad" else hessian_vector
 

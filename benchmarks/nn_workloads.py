@@ -167,8 +167,11 @@ def ag_step(model: Any, x: Any, y: Any) -> Any:
 
 
 def copy_into(model: Any, params: list[np.ndarray]) -> Any:
-    for p, value in zip(model.parameters(), params):
-        p.data[...] = value
+    import autograd_core as ag
+
+    with ag.no_grad():
+        for p, value in zip(model.parameters(), params):
+            p.copy_(value)
     return model
 
 
@@ -274,7 +277,7 @@ def _conv_autograd_core(batch: int) -> Any:
         inputs.grad = None
         layer.zero_grad()
         layer(inputs).backward(grad)
-        return _conv_result([inputs.grad.data, layer.weight.grad.data, layer.bias.grad.data])
+        return _conv_result([np.asarray(t.grad) for t in (inputs, layer.weight, layer.bias)])
 
     return step
 
@@ -440,7 +443,7 @@ def _pool_autograd_core(batch: int) -> Any:
         inputs.grad = None
         out = pool(inputs)
         out.backward(grad)
-        return _pool_result(out.data, inputs.grad.data)
+        return _pool_result(out.detach().numpy(), np.asarray(inputs.grad))
 
     return step
 

@@ -61,6 +61,11 @@ def mlp_ops(points: int) -> int:
     return per_point * points + 1
 
 
+def _number(value: Any) -> float:
+    """A Tensor's or a micrograd Value's number."""
+    return float(value.item()) if hasattr(value, "item") else float(value.data)
+
+
 def _scalar_mlp_step(params, forward, inputs, labels, zero_grad, update) -> Callable[[], Any]:
     """The step every graph-building variant shares: mean squared error, backward, SGD."""
 
@@ -72,7 +77,7 @@ def _scalar_mlp_step(params, forward, inputs, labels, zero_grad, update) -> Call
         zero_grad()
         loss.backward()
         update()
-        return float(loss.data), [float(p.data) for p in params[-17:]]  # the output neuron
+        return _number(loss), [_number(p) for p in params[-17:]]  # the output neuron
 
     return step
 
@@ -132,9 +137,10 @@ def _mlp_autograd_core(points: int) -> Callable[[], Any]:
         for p in params:
             p.grad = None
 
+    @ag.no_grad()
     def update():
         for p in params:
-            p.data -= LEARNING_RATE * p.grad.data  # 0-d data is a numpy scalar: rebound
+            p -= LEARNING_RATE * p.grad  # in place, as in PyTorch
 
     return _scalar_mlp_step(params, forward, inputs, ys, zero_grad, update)
 
@@ -287,7 +293,7 @@ def _chain_autograd_core(n: int) -> Callable[[], Any]:
         for _ in range(n // 2):
             y = y * c + d
         y.backward()
-        return float(y.data), float(x.grad.data)
+        return float(y), float(x.grad)
 
     return step
 

@@ -146,7 +146,7 @@ def evaluate(model: Module, x: ag.Tensor, y: ag.Tensor) -> tuple[float, float]:
     with ag.no_grad():
         logits = model(x)
         loss = F.cross_entropy(logits, y).item()
-    accuracy = float(np.mean(np.argmax(logits.data, axis=1) == y.data))
+    accuracy = float(np.mean(np.argmax(np.asarray(logits), axis=1) == np.asarray(y)))
     return loss, accuracy
 
 

@@ -190,7 +190,6 @@ def cast_in_place(tensor: Tensor, dtype: np.dtype) -> None:
     """Give `tensor` (a parameter or buffer, same object) data and grad of `dtype`."""
     if tensor.dtype == dtype:
         return
-    tensor._data = tensor._data.astype(dtype)
-    tensor._mark_changed(replaced=True)
+    tensor.data = np.asarray(tensor).astype(dtype)  # new memory: a saved old array is caught
     if tensor.grad is not None:
         tensor.grad = Tensor(np.asarray(tensor.grad).astype(dtype))

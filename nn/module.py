@@ -45,10 +45,11 @@ class Parameter(Tensor):
         if data is None:
             data = np.empty(0, dtype=get_default_dtype())
         if isinstance(data, Tensor):
-            data = data.data
+            data = data.detach()  # the same memory and version counter, as in PyTorch
         super().__init__(data, requires_grad=False)
         if self._data.dtype.kind != "f":  # integer data becomes the default float dtype
             self._data = self._data.astype(get_default_dtype())  # making it, not a change
+            self._counter = None  # new memory
         self.requires_grad = bool(requires_grad)
 
     def __repr__(self) -> str:
@@ -336,7 +337,7 @@ class Module:
             if set_to_none or param.grad is None:
                 param.grad = None
             else:
-                param.grad = Tensor(np.zeros_like(param.data))
+                param.grad = Tensor(np.zeros_like(np.asarray(param)))
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call `fn` on every sub-module (children first) and then on this one."""
@@ -429,7 +430,7 @@ class Module:
         ['0.weight', '0.bias', '1.weight']
         """
         return OrderedDict(
-            (name, np.array(tensor.data, copy=True))
+            (name, np.array(np.asarray(tensor), copy=True))
             for name, tensor in self._state_tensors().items()
         )
 

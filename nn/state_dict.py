@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, no_grad
 
 
 def _lossy_cast(array: np.ndarray, dtype: np.dtype) -> str | None:
@@ -103,11 +103,5 @@ def prepare(
 def commit(own: Mapping[str, Tensor], values: Mapping[str, np.ndarray]) -> None:
     """Copy the prepared arrays in (same shapes and dtypes: nothing here can fail)."""
     for name, array in values.items():
-        tensor = own[name]
-        data = tensor._data
-        if isinstance(data, np.ndarray) and data.flags.writeable:
-            data[...] = array  # in place: optimizers keep referring to the same array
-            tensor._mark_changed()  # counts as an in-place change (see Tensor._version)
-        else:
-            tensor._data = array
-            tensor._mark_changed(replaced=True)
+        with no_grad():  # in place: optimizers keep referring to the same tensor
+            own[name].copy_(array)  # counted by the version counter, as any in-place change

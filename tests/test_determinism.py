@@ -33,7 +33,7 @@ def _train_run(seed: int) -> tuple[list[float], dict[str, np.ndarray], np.ndarra
     for _ in range(2):
         for inputs, targets in loader:
             if first_batch is None:
-                first_batch = targets.data.copy()
+                first_batch = targets.detach().numpy().copy()
             loss = nn.functional.cross_entropy(model(inputs), targets)
             opt.zero_grad()
             loss.backward()
@@ -57,20 +57,20 @@ def test_manual_seed_makes_training_bit_identical():
 def test_manual_seed_fixes_each_random_source():
     def draws():
         ag.manual_seed(11)
-        weight = nn.Linear(4, 4).weight.data.copy()
-        mask = nn.functional.dropout(ag.ones(50), p=0.5).data
+        weight = nn.Linear(4, 4).weight.detach().numpy().copy()
+        mask = nn.functional.dropout(ag.ones(50), p=0.5).detach().numpy()
         order = np.concatenate(
-            [b[0].data for b in nn.data.DataLoader(
+            [b[0].detach().numpy() for b in nn.data.DataLoader(
                 nn.data.TensorDataset(ag.arange(10)), batch_size=3, shuffle=True)]
         )  # fmt: skip
-        return weight, mask, order, ag.randn(3).data, ag.rand(2).data
+        return weight, mask, order, ag.randn(3).detach().numpy(), ag.rand(2).detach().numpy()
 
     for first, second in zip(draws(), draws()):
         np.testing.assert_array_equal(first, second)
     x1, y1 = nn.data.pixel_patterns(seed=5)
     x2, y2 = nn.data.pixel_patterns(seed=5)
-    np.testing.assert_array_equal(x1.data, x2.data)
-    np.testing.assert_array_equal(y1.data, y2.data)
+    np.testing.assert_array_equal(x1.detach().numpy(), x2.detach().numpy())
+    np.testing.assert_array_equal(y1.detach().numpy(), y2.detach().numpy())
 
 
 def _mlp(seed: int) -> nn.Module:
@@ -93,7 +93,7 @@ def _train_steps(model, x, y, steps, barrier=None, evaluate=False):
             with ag.no_grad():
                 out = model(x)
                 assert not out.requires_grad
-                evaluations.append(out.data.copy())
+                evaluations.append(out.detach().numpy().copy())
     return evaluations
 
 

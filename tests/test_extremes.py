@@ -34,7 +34,7 @@ def _value_and_grad(fn, data: np.ndarray, upstream: np.ndarray):
     x = ag.tensor(data, requires_grad=True)
     out = fn(x)
     out.backward(upstream.astype(data.dtype))
-    return out.data, x.grad.data
+    return out.detach().numpy(), x.grad.detach().numpy()
 
 
 def _torch_value_and_grad(fn, data: np.ndarray, upstream: np.ndarray):
@@ -78,7 +78,7 @@ def test_extremes_logsumexp_closed_form(dtype, magnitude):
     assert ag.logsumexp(ag.tensor(row)).item() == pytest.approx(magnitude + math.log(5))
     pair = np.array([magnitude, -magnitude], dtype=dtype)
     assert ag.logsumexp(ag.tensor(pair)).item() == pytest.approx(magnitude)
-    np.testing.assert_allclose(ag.softmax(ag.tensor(row)).data, 0.2, rtol=1e-6)
+    np.testing.assert_allclose(ag.softmax(ag.tensor(row)).detach().numpy(), 0.2, rtol=1e-6)
 
 
 @pytest.mark.parametrize(("dtype", "magnitude"), EXTREMES)
@@ -89,11 +89,11 @@ def test_extremes_sigmoid_closed_form(dtype, magnitude):
     # sigmoid(-m) = exp(-m) / (1 + exp(-m)), which is a tiny positive number (or 0 when it
     # underflows), never NaN; its slope there is sigmoid(m) * sigmoid(-m).
     tail = math.exp(-magnitude) / (1 + math.exp(-magnitude))
-    np.testing.assert_allclose(y.data, [tail, 0.5, 1 - tail], rtol=1e-6, atol=0)
+    np.testing.assert_allclose(y.detach().numpy(), [tail, 0.5, 1 - tail], rtol=1e-6, atol=0)
     # NOTE: out * (1 - out) rounds the slope at +m to 0 when 1 - tail rounds to 1 (PyTorch
     # does the same): an absolute error below 1e-30, never NaN.
     slope = tail * (1 - tail)
-    np.testing.assert_allclose(x.grad.data, [slope, 0.25, slope], rtol=1e-6, atol=1e-30)
+    np.testing.assert_allclose(x.grad.detach().numpy(), [slope, 0.25, slope], rtol=1e-6, atol=1e-30)
 
 
 @pytest.mark.parametrize(("dtype", "magnitude"), EXTREMES)
@@ -109,9 +109,11 @@ def test_extremes_bce_with_logits_matches_torch(dtype, magnitude):
     )
     expected.backward()
     assert loss.item() == pytest.approx(expected.item(), rel=TOLERANCE[dtype])
-    _assert_close(x.grad.data, tx.grad.numpy(), dtype)
+    _assert_close(x.grad.detach().numpy(), tx.grad.numpy(), dtype)
     # closed form of the gradient: sigmoid(x) - y
-    np.testing.assert_allclose(x.grad.data, torch.sigmoid(tx).detach().numpy() - target, atol=1e-6)
+    np.testing.assert_allclose(
+        x.grad.detach().numpy(), torch.sigmoid(tx).detach().numpy() - target, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize(("dtype", "magnitude"), EXTREMES)
@@ -126,7 +128,7 @@ def test_extremes_cross_entropy_matches_torch(dtype, magnitude):
     expected.backward()
     assert np.isfinite(loss.item())
     assert loss.item() == pytest.approx(expected.item(), rel=TOLERANCE[dtype])
-    _assert_close(x.grad.data, tx.grad.numpy(), dtype)
+    _assert_close(x.grad.detach().numpy(), tx.grad.numpy(), dtype)
 
 
 @pytest.mark.parametrize(
@@ -156,14 +158,16 @@ def test_extremes_batch_norm_matches_torch(dtype, scale, offset):
     # float32 batch statistics of values near 80 carry relative rounding ~1e-7 * 80 / std
     tolerance = 1e-9 if dtype == "float64" else 2e-4
     for ours, theirs in [
-        (out.data, expected.detach().numpy()),
-        (x.grad.data, tx.grad.numpy()),
-        (w.grad.data, tw.grad.numpy()),
-        (b.grad.data, tb.grad.numpy()),
-        (running_mean.data, t_mean.numpy()),
-        (running_var.data, t_var.numpy()),
+        (out.detach().numpy(), expected.detach().numpy()),
+        (x.grad.detach().numpy(), tx.grad.numpy()),
+        (w.grad.detach().numpy(), tw.grad.numpy()),
+        (b.grad.detach().numpy(), tb.grad.numpy()),
+        (running_mean.detach().numpy(), t_mean.numpy()),
+        (running_var.detach().numpy(), t_var.numpy()),
     ]:
         assert np.all(np.isfinite(ours))
         np.testing.assert_allclose(ours, theirs, rtol=tolerance, atol=tolerance * max(scale, 1))
     if scale == 0.0:  # constant input: normalised to 0, so the output is the bias
-        np.testing.assert_allclose(out.data, np.broadcast_to(bias[None, :, None, None], data.shape))
+        np.testing.assert_allclose(
+            out.detach().numpy(), np.broadcast_to(bias[None, :, None, None], data.shape)
+        )

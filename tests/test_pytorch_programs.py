@@ -18,16 +18,14 @@ torch = pytest.importorskip(
 PROGRAMS = Path(__file__).parent / "programs"
 
 # Programs that do not run here yet, with the first thing that stops each (issue 12's other
-# parts: ops, in-place ops). They run in every suite and report XPASS once they pass; then
+# parts: the remaining ops). They run in every suite and report XPASS once they pass; then
 # remove them from this table.
 PENDING = {
-    "autograd_tutorial": "Tensor.pow, .t(), .clone() and grad.zero_() are missing",
-    "cifar_classifier": "torch.max(x, 1) returns the values only, not (values, indices)",
-    "micrograd_more_ops": "`c += c + 1` on a computed tensor is refused (in-place ops)",
-    "neural_networks_tutorial": "Tensor.view is missing; then f.data.sub_ (in-place ops)",
-    "regression": "Tensor.view is missing; then weight.fill_/bias.zero_ (in-place ops)",
-    "resnet_block": "`out += self.shortcut(x)` is refused (in-place ops); then Tensor.view",
-    "tensors_tutorial": "torch.cat and Tensor.mul are missing; then tensor.add_ (in-place ops)",
+    "autograd_tutorial": "Tensor.clone is missing",
+    "neural_networks_tutorial": "Tensor.view is missing",
+    "regression": "Tensor.view is missing",
+    "resnet_block": "Tensor.view is missing",
+    "tensors_tutorial": "Tensor.mul is missing",
 }
 
 

@@ -46,7 +46,8 @@ class Mul(Function):
     """out = x * y;   dL/dx = grad * y,   dL/dy = grad * x"""
 
     def forward(ctx, x, y):
-        ctx.save_for_backward(x, y)
+        needs_x, needs_y = ctx.needs_input_grad
+        ctx.save_for_backward(x if needs_y else None, y if needs_x else None)  # only what's used
         return x * y
 
     def backward(ctx, grad):
@@ -64,7 +65,7 @@ class Div(Function):
     promotion = "float"
 
     def forward(ctx, x, y):
-        ctx.save_for_backward(x, y)
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, y)  # only what's used
         return x / y
 
     def backward(ctx, grad):
@@ -96,14 +97,14 @@ class Pow(Function):
         # NOTE: double-where: masked entries compute on a safe base of 1, so neither the
         # gradient nor its gradient meets 0 * inf (x**0 at 0, x**1 twice at 0, 0**y).
         if ctx.needs_input_grad[0]:
-            both_zero = (np.asarray(y.data) == 0) & (np.asarray(x.data) == 0)
+            both_zero = (np.asarray(y._data) == 0) & (np.asarray(x._data) == 0)
             if both_zero.any():
                 safe = where(both_zero, 1.0, x)
                 grad_x = where(both_zero, 0.0, grad * y * safe ** (y - 1))
             else:
                 grad_x = grad * y * x ** (y - 1)
         if ctx.needs_input_grad[1]:
-            base_zero = (np.asarray(x.data) == 0) & (np.asarray(y.data) >= 0)
+            base_zero = (np.asarray(x._data) == 0) & (np.asarray(y._data) >= 0)
             if base_zero.any():
                 safe = where(base_zero, 1.0, x)
                 grad_y = where(base_zero, 0.0, grad * out * log(safe))
@@ -312,6 +313,8 @@ class Minimum(_Extremum):
 class Where(Function):
     """out = x where condition else y;   the chosen side gets grad, the other 0"""
 
+    array_fields = ("condition",)
+
     def forward(ctx, x, y, condition):
         ctx.condition = condition
         return np.where(condition, x, y)
@@ -440,7 +443,7 @@ clamp = clip
 
 def _bound(value: Any) -> Any:
     """A clip bound as a number or array (a Tensor bound is a constant here)."""
-    return np.asarray(value.data) if isinstance(value, Tensor) else value
+    return np.asarray(value._data) if isinstance(value, Tensor) else value
 
 
 def maximum(x: Any, y: Any) -> Tensor:
@@ -463,7 +466,7 @@ def minimum(x: Any, y: Any) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Choose x where `condition` is true and y elsewhere, broadcasting all three."""
-    condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    condition = np.asarray(condition)
     if condition.dtype != bool:
         raise TypeError(f"where: condition must be boolean, got dtype {condition.dtype}")
     return Where.apply(x, y, condition=condition)

@@ -61,12 +61,12 @@ class MatMul(Function):
         # out like the operand, so the gradient of the array underneath comes out
         # C-contiguous and the optimizer's update on it runs on contiguous memory.
         if ctx.needs_input_grad[0]:
-            if _is_transposed(x.data):
+            if _is_transposed(x._data):
                 grad_x = _swap_last(y @ _swap_last(grad))
             else:
                 grad_x = grad @ _swap_last(y)
         if ctx.needs_input_grad[1]:
-            if _is_transposed(y.data):
+            if _is_transposed(y._data):
                 grad_y = _swap_last(_swap_last(grad) @ x)
             else:
                 grad_y = _swap_last(x) @ grad

@@ -221,7 +221,7 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(_plain_index(p) for p in index)
     if isinstance(index, Tensor):
-        return index.data
+        return np.asarray(index)
     if isinstance(index, list):
         return np.asarray(index)
     return index
@@ -230,6 +230,8 @@ def _plain_index(index: Any) -> Any:
 @register("getitem", sample="getitem", reference=lambda x, index: x[index])
 class GetItem(Function):
     """out = x[index];   dL/dx = zeros with grad added at the selected places"""
+
+    array_fields = ("index",)
 
     def forward(ctx, x, index):
         ctx.index = index
@@ -245,6 +247,8 @@ class GetItem(Function):
 class AccumulateAt(Function):
     """out = zeros(shape) with x added at out[index], repeated indices accumulating;
     dL/dx = grad[index]"""
+
+    array_fields = ("index",)
 
     def forward(ctx, x, index, shape):
         ctx.index = index
@@ -338,6 +342,35 @@ def matrix_transpose(x: Tensor) -> Tensor:
 def broadcast_to(x: Tensor, shape: Any) -> Tensor:
     """x repeated to `shape` by numpy's broadcasting rules."""
     return BroadcastTo.apply(x, shape=tuple(shape) if not isinstance(shape, int) else (shape,))
+
+
+def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
+    """x with `value` (broadcast, in x's dtype) written at `x[index]`: what `x[index] = value`
+    records on a tensor in the graph. A position written twice keeps the last value.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.ops.movement.index_put(ag.zeros(3), 1, 5.0)
+    tensor([0., 5., 0.])
+    """
+    from .elementwise import astype, where
+
+    index = _plain_index(index)
+    size = math.prod(x.shape)
+    positions = np.arange(size).reshape(x.shape)[index]  # which elements are written
+    if not isinstance(value, Tensor):
+        value = Tensor._from_op(np.asarray(value, dtype=x.dtype), None)
+    elif value.dtype != x.dtype:
+        value = astype(value, x.dtype)
+    flat = positions.reshape(-1)
+    # NOTE: the last write of a position wins, as numpy's assignment does.
+    written, first_from_end = np.unique(flat[::-1], return_index=True)
+    chosen = reshape(broadcast_to(value, positions.shape), (-1,))[flat.size - 1 - first_from_end]
+    placed = reshape(AccumulateAt.apply(chosen, index=written, shape=(size,)), x.shape)
+    mask = np.zeros(size, dtype=bool)
+    mask[written] = True
+    return where(mask.reshape(x.shape), placed, x)
 
 
 def cat(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Tensor:

@@ -73,7 +73,7 @@ class Prod(Function):
         x, out = ctx.saved_tensors
         if grad.shape != ctx.kept_shape:
             grad, out = reshape(grad, ctx.kept_shape), reshape(out, ctx.kept_shape)
-        is_zero = np.asarray(x.data) == 0
+        is_zero = np.asarray(x._data) == 0
         if not is_zero.any():
             return (grad * out / x,)
         # NOTE: double-where: the masked branches see safe values (1 for a zero), so no
@@ -352,7 +352,7 @@ def cumsum(input: Any, dim: Any = None, *, axis: Any = None, dtype: Any = None) 
 
 
 def _arg_reduce(function: Any, op: str, x: Any, dim: Any, keepdim: bool) -> Tensor:
-    data = np.asarray(x.data if isinstance(x, Tensor) else x)
+    data = np.asarray(x._data if isinstance(x, Tensor) else x)
     empty_dim = dim is None or data.ndim == 0 or data.shape[normalize_axis(dim, data.ndim, op)] == 0
     if data.size == 0 and empty_dim:
         raise ValueError(f"{op}: cannot reduce an empty dim (shape {data.shape})")

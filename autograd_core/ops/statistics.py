@@ -122,7 +122,7 @@ def _overflow_scale(centred: Tensor, dim: Any, count: int) -> np.ndarray | None:
     Powers of two scale exactly, and the scale is a constant, so values and
     gradients are those of the unscaled formula wherever that one is finite.
     """
-    data = np.asarray(centred.data)
+    data = np.asarray(centred._data)
     if data.size == 0 or data.dtype.kind != "f":
         return None
     largest = np.max(np.abs(data), axis=normalize_axes(dim, data.ndim, "var"), keepdims=True)
@@ -157,7 +157,7 @@ def std(
 
 def _safe_sqrt(x: Tensor) -> Tensor:
     """sqrt(x) whose gradient at x = 0 is 0 (double-where: the masked sqrt sees 1)."""
-    is_zero = np.asarray(x.data) == 0
+    is_zero = np.asarray(x._data) == 0
     if not is_zero.any():
         return sqrt(x)
     return where(is_zero, 0.0, sqrt(where(is_zero, 1.0, x)))
@@ -202,14 +202,14 @@ def norm(
     if p in (np.inf, -np.inf):
         return (Max if p > 0 else Min).apply(abs(x), dim=dim, keepdim=keepdim)
     if p == 0:
-        nonzero = (np.asarray(x.data) != 0).astype(x.dtype)
+        nonzero = (np.asarray(x._data) != 0).astype(x.dtype)
         return Sum.apply(Tensor(nonzero), dim=dim, keepdim=keepdim)
     if isinstance(p, str) or not isinstance(p, (int, float)):
         raise ValueError(f"norm: p must be a number, 'fro', inf or -inf, got {p!r}")
     if p == 1:
         return Sum.apply(abs(x), dim=dim, keepdim=keepdim)
     total = Sum.apply(abs(x) ** p, dim=dim, keepdim=keepdim)
-    is_zero = np.asarray(total.data) == 0
+    is_zero = np.asarray(total._data) == 0
     return where(is_zero, 0.0, where(is_zero, 1.0, total) ** (1.0 / p))
 
 
@@ -251,7 +251,7 @@ def log_softmax(input: Any, dim: Any = -1, dtype: Any = None, *, axis: Any = Non
     axes = _one_axis(dim, "log_softmax", x.ndim)
     # NOTE: subtracting the (constant) max first keeps float32 accurate for logits near
     # 1000; the result does not depend on the shift, so neither does its gradient.
-    data = np.asarray(x.data)
+    data = np.asarray(x._data)
     shift = np.max(data, axis=axes, keepdims=True) if data.size else np.zeros(())
     shifted = x - np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
     return shifted - logsumexp(shifted, dim=axes, keepdim=True)

@@ -185,8 +185,8 @@ class WindowMax(Function):
         return (
             WindowMaxScatter.apply(
                 grad,
-                source=x.data,
-                maxima=out.data,
+                source=x._data,
+                maxima=out._data,
                 kernel_size=kernel_size,
                 stride=stride,
                 dilation=dilation,
@@ -234,6 +234,8 @@ class WindowMaxScatter(Function):
     """out = zeros like `source` with x[..., oh, ow] put on the maximum of window (oh, ow) of
     `source` (split equally among tied maxima);   dL/dx = the same shares of grad, summed
     over each window"""
+
+    array_fields = ("params",)
 
     def forward(ctx, x, source, maxima, kernel_size, stride, dilation):
         kh, kw = kernel_size
@@ -365,7 +367,7 @@ def window_max_scatter(
     tensor([[0., 3.],
             [3., 0.]])
     """
-    source = np.asarray(source.data if isinstance(source, Tensor) else source)
+    source = np.asarray(source)
     kernel = pair(kernel_size, "kernel_size", "window_max_scatter")
     stride = pair(stride, "stride", "window_max_scatter")
     dilation = pair(dilation, "dilation", "window_max_scatter")
@@ -373,7 +375,7 @@ def window_max_scatter(
     with no_grad():
         maxima = WindowMax.apply(source, kernel_size=kernel, stride=stride, dilation=dilation)
     return WindowMaxScatter.apply(
-        x, source=source, maxima=maxima.data, kernel_size=kernel, stride=stride, dilation=dilation
+        x, source=source, maxima=maxima._data, kernel_size=kernel, stride=stride, dilation=dilation
     )
 
 

@@ -192,7 +192,7 @@ def trace_grads(tensor: Tensor, gradient: Any = None, *, retain_graph: bool = Fa
     tensor.backward(gradient, retain_graph=retain_graph)
     if tensor.grad_fn is not None and tensor.grad is before:
         # NOTE: the engine hands the seed to the root's node, not to the root's .grad.
-        seed = np.ones_like(tensor.data) if gradient is None else np.asarray(gradient)
+        seed = np.ones_like(tensor._data) if gradient is None else np.asarray(gradient)
         seed_tensor = Tensor(np.array(seed, dtype=tensor.dtype))
         tensor.grad = seed_tensor if before is None else before + seed_tensor
     return tensor

@@ -44,7 +44,7 @@ def grad_of(value: Value) -> Tensor | None:
 def mean_abs(grad: Tensor | None) -> float | None:
     if grad is None:
         return None
-    return float(np.mean(np.abs(np.asarray(grad.data, dtype=np.float64))))
+    return float(np.mean(np.abs(np.asarray(grad, dtype=np.float64))))
 
 
 def value_label(
@@ -65,10 +65,10 @@ def value_label(
     cells.append(shape)
     small = tensor.numel() <= SMALL_SIZE
     if show_values and small:
-        cells.append("data " + html.escape(fmt_array(tensor.data, precision)))
+        cells.append("data " + html.escape(fmt_array(tensor._data, precision)))
     grad = grad_of(value) if show_grads else None
     if grad is not None and small:
-        cells.append("grad " + html.escape(fmt_array(grad.data, precision)))
+        cells.append("grad " + html.escape(fmt_array(grad._data, precision)))
     elif grad is not None:
         cells.append(f"mean|grad| {mean_abs(grad):.{precision}g}")
     row = "".join(f"<td>{cell}</td>" for cell in cells)

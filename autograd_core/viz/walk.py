@@ -41,23 +41,26 @@ class Graph:
         return f"n{self.count - 1}"
 
 
-def value_key(tensor: Tensor) -> tuple[str, int]:
-    node = tensor.grad_fn
+def value_key(tensor: Tensor, node: Function | None) -> tuple[str, int]:
     return ("out", id(node)) if node is not None else ("leaf", id(tensor))
 
 
 def walk(root: Tensor) -> Graph:
-    """Post-order depth-first walk with an explicit stack (graphs can be a million ops deep)."""
+    """Post-order depth-first walk with an explicit stack (graphs can be a million ops deep).
+
+    An op's inputs are taken with the node that made them when the op ran (`producers`):
+    a tensor changed in place since then has a newer node.
+    """
     graph = Graph()
     started: set[tuple[str, int]] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    stack: list[tuple[Tensor, Function | None, bool]] = [(root, root.grad_fn, False)]
     while stack:
-        tensor, inputs_done = stack.pop()
-        key = value_key(tensor)
-        node = tensor.grad_fn
-        if inputs_done:  # every input has its box: now the op and the value it made
+        tensor, node, inputs_done = stack.pop()
+        key = value_key(tensor, node)
+        if node is not None and inputs_done:  # every input has its box: the op, its value
             op_id = graph.next_id()
-            inputs = [graph.values[value_key(x)] for x in node.inputs]
+            edges = zip(node.inputs, node.producers)
+            inputs = [graph.values[value_key(x, producer)] for x, producer in edges]
             for value in inputs:
                 value.consumers.append(node)
             out = Value(graph.next_id(), tensor, node)
@@ -73,6 +76,7 @@ def walk(root: Tensor) -> Graph:
         if node is None:
             graph.values[key] = Value(graph.next_id(), tensor, None)
             continue
-        stack.append((tensor, True))
-        stack.extend((x, False) for x in reversed(node.inputs))
+        stack.append((tensor, node, True))
+        pairs = list(zip(node.inputs, node.producers))
+        stack.extend((x, producer, False) for x, producer in reversed(pairs))
     return graph

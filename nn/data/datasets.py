@@ -69,7 +69,7 @@ def pixel_patterns(
     Examples
     --------
     >>> x, y = pixel_patterns(n_per_class=2, noise=0.0)
-    >>> x.shape, sorted(y.data.tolist())
+    >>> x.shape, sorted(y.tolist())
     ((6, 1, 3, 3), [0, 0, 1, 1, 2, 2])
     """
     if not isinstance(n_per_class, (int, np.integer)) or n_per_class <= 0:

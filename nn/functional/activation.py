@@ -38,7 +38,7 @@ def relu(x: Tensor, inplace: bool = False) -> Tensor:
     >>> relu(ag.tensor([-1.0, 2.0]))
     tensor([0., 2.])
     """
-    return ag.relu(x)
+    return x.relu_() if inplace else ag.relu(x)
 
 
 @register("leaky_relu", sample="nn_leaky_relu", kinks=(0.0,))

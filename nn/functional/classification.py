@@ -16,8 +16,8 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.errors import IndexingError
 from autograd_core.function import register
-from autograd_core.tensor import IndexingError
 
 from .reduction import as_tensor, check_reduction, legacy_reduction, mean_or_nan
 

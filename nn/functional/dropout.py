@@ -12,17 +12,18 @@ from autograd_core import Tensor
 from autograd_core.random import default_generator
 
 
-def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(x: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability `p` and scale the rest by 1 / (1 - p).
 
     The identity when not training or when p == 0; all zeros when p == 1.
+    With `inplace=True` the result is written into `x` (recorded, as `x.mul_`).
 
     Examples
     --------
     >>> import autograd_core as ag
     >>> _ = ag.manual_seed(0)
     >>> y = dropout(ag.ones(1000), p=0.5)
-    >>> sorted(set(y.data.tolist()))
+    >>> sorted(set(y.tolist()))
     [0.0, 2.0]
     """
     if not 0.0 <= p <= 1.0:
@@ -30,9 +31,9 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        return x * np.zeros((), dtype=x.dtype)
+        return x.mul_(0.0) if inplace else x * np.zeros((), dtype=x.dtype)
     draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
     keep = default_generator().random(x.shape, dtype=draw_dtype) >= p
     mask = keep.astype(x.dtype)
     mask *= x.dtype.type(1.0 / (1.0 - p))
-    return x * mask
+    return x.mul_(mask) if inplace else x * mask

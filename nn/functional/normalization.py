@@ -46,7 +46,7 @@ def batch_norm(
     --------
     >>> import autograd_core as ag
     >>> y = batch_norm(ag.tensor([[1.0], [3.0]]), None, None, training=True)
-    >>> y.data.round(3).ravel().tolist()
+    >>> np.asarray(y).round(3).ravel().tolist()
     [-1.0, 1.0]
     """
     if x.ndim < 2:
@@ -79,8 +79,8 @@ def batch_norm(
         if training and running_mean is not None:
             _update_running(running_mean, running_var, mean, var, count, momentum)
     else:
-        mean = running_mean.data.reshape(shape)  # (C,) -> (1, C, 1, ...)
-        inv_std = (1.0 / np.sqrt(running_var.data + eps)).astype(x.dtype).reshape(shape)
+        mean = np.asarray(running_mean).reshape(shape)  # (C,) -> (1, C, 1, ...)
+        inv_std = (1.0 / np.sqrt(np.asarray(running_var) + eps)).astype(x.dtype).reshape(shape)
         out = (x - mean) * inv_std
     if weight is not None:
         out = out * ag.reshape(weight, shape)
@@ -92,11 +92,11 @@ def batch_norm(
 def _update_running(running_mean, running_var, mean, var, count, momentum) -> None:
     # The batch statistics as plain arrays: the buffers are state, not part of the graph.
     # NOTE: the running variance is the unbiased one (count / (count - 1)), as in PyTorch.
-    batch_mean = np.asarray(mean.data).reshape(-1)  # (1, C, 1, ...) -> (C,)
-    unbiased = np.asarray(var.data).reshape(-1) * (count / (count - 1))
+    batch_mean = np.asarray(mean).reshape(-1)  # (1, C, 1, ...) -> (C,)
+    unbiased = np.asarray(var).reshape(-1) * (count / (count - 1))
     for buffer, value in ((running_mean, batch_mean), (running_var, unbiased)):
-        buffer.data *= 1.0 - momentum
-        buffer.data += (momentum * value).astype(buffer.dtype, copy=False)
+        buffer *= 1.0 - momentum
+        buffer += (momentum * value).astype(buffer.dtype, copy=False)
 
 
 @register("local_response_norm", sample="local_response_norm", domains=("nonzero",))

@@ -243,7 +243,7 @@ def max_unpool2d(
             output_size,
         )[0]  # fmt: skip
     check_input(x, "max_unpool2d")
-    index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    index = np.asarray(indices)
     if index.shape != tuple(x.shape) or index.dtype.kind not in "iu":
         raise ValueError(
             f"max_unpool2d: indices must be integers of the input's shape {tuple(x.shape)}, "

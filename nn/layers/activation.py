@@ -24,9 +24,16 @@ class ReLU(Module):
     tensor([0., 1.])
     """
 
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = bool(inplace)
+
     def forward(self, x: Tensor) -> Tensor:
         check_tensor(self, x)
-        return F.relu(x)
+        return F.relu(x, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
@@ -90,7 +97,7 @@ class Softmax(_AlongDim):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> nn.Softmax(dim=1)(ag.zeros((1, 4))).data.tolist()
+    >>> nn.Softmax(dim=1)(ag.zeros((1, 4))).tolist()
     [[0.25, 0.25, 0.25, 0.25]]
     """
 

@@ -75,8 +75,7 @@ class _Lazy(Module):
                 if old is None or value is None:
                     mine[name] = value
                 else:  # the same object, now with the drawn data (in a dtype set by .to())
-                    old._data = value._data.astype(old.dtype, copy=False)
-                    old._mark_changed(replaced=True)
+                    old.data = np.asarray(value).astype(old.dtype, copy=False)
         for name, value in full.__dict__.items():
             if not name.startswith("_") and name != "training":
                 object.__setattr__(self, name, value)

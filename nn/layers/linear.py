@@ -74,7 +74,7 @@ class Identity(Module):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> nn.Identity()(ag.tensor([1.0])).data.tolist()
+    >>> nn.Identity()(ag.tensor([1.0])).tolist()
     [1.0]
     """
 

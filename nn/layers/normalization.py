@@ -74,7 +74,7 @@ class _BatchNorm(Module):
         if self.track_running_stats:
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
-            self.num_batches_tracked.data = np.array(0, dtype=np.int64)
+            self.num_batches_tracked.zero_()
 
     def reset_parameters(self) -> None:
         """Reset the running statistics, and weight to 1 and bias to 0."""
@@ -98,7 +98,7 @@ class _BatchNorm(Module):
         tracking = self.training and self.track_running_stats
         momentum = self.momentum
         if tracking and momentum is None:  # a cumulative average over all batches so far
-            momentum = 1.0 / (int(self.num_batches_tracked.data) + 1)
+            momentum = 1.0 / (int(self.num_batches_tracked) + 1)
         use_running = not self.training or self.track_running_stats
         out = F.batch_norm(
             x,
@@ -111,7 +111,7 @@ class _BatchNorm(Module):
             eps=self.eps,
         )
         if tracking:  # counted after the call, so a failed call leaves no trace
-            self.num_batches_tracked.data = self.num_batches_tracked.data + 1
+            self.num_batches_tracked += 1
         return out.to(np.float16) if half else out
 
     def extra_repr(self) -> str:

@@ -25,7 +25,7 @@ class Adadelta(Optimizer):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> w = nn.Parameter(ag.tensor([1.0]).data)
+    >>> w = nn.Parameter(ag.tensor([1.0]))
     >>> opt = Adadelta([w])
     >>> (w * w).sum().backward(); opt.step()
     >>> round(w.item(), 5)  # sqrt(1e-6) / sqrt(0.1 * 4 + 1e-6) * 2 = 0.00316
@@ -55,11 +55,11 @@ class Adadelta(Optimizer):
         rho, eps = group["rho"], group["eps"]
         if not state:
             state["step"] = 0
-            state["square_avg"] = np.zeros_like(p.data)
-            state["acc_delta"] = np.zeros_like(p.data)
+            state["square_avg"] = np.zeros_like(np.asarray(p))
+            state["acc_delta"] = np.zeros_like(np.asarray(p))
         state["step"] += 1
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * np.asarray(p)
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
         square_avg *= rho
         square_avg += (1 - rho) * (grad * grad)
@@ -68,4 +68,4 @@ class Adadelta(Optimizer):
         delta *= grad
         acc_delta *= rho
         acc_delta += (1 - rho) * (delta * delta)
-        p.data -= group["lr"] * delta
+        p -= group["lr"] * delta

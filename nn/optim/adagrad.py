@@ -24,10 +24,10 @@ class Adagrad(Optimizer):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> w = nn.Parameter(ag.tensor([1.0, -2.0]).data)
+    >>> w = nn.Parameter(ag.tensor([1.0, -2.0]))
     >>> opt = Adagrad([w], lr=0.5)
     >>> (w * w).sum().backward(); opt.step()
-    >>> [round(v, 4) for v in w.data.tolist()]  # the first step is lr * sign(g)
+    >>> [round(v, 4) for v in w.tolist()]  # the first step is lr * sign(g)
     [0.5, -1.5]
     """
 
@@ -56,12 +56,12 @@ class Adagrad(Optimizer):
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict) -> None:
         if not state:
             state["step"] = 0
-            state["sum"] = np.full_like(p.data, group["initial_accumulator_value"])
+            state["sum"] = np.full_like(np.asarray(p), group["initial_accumulator_value"])
         state["step"] += 1
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * np.asarray(p)
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         state["sum"] += grad * grad
         std = np.sqrt(state["sum"])
         std += group["eps"]
-        p.data -= clr * (grad / std)
+        p -= clr * (grad / std)

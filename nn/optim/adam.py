@@ -28,10 +28,10 @@ class Adam(Optimizer):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> w = nn.Parameter(ag.tensor([1.0, -1.0]).data)
+    >>> w = nn.Parameter(ag.tensor([1.0, -1.0]))
     >>> opt = Adam([w], lr=0.1)
     >>> (w * w).sum().backward(); opt.step()
-    >>> [round(v, 4) for v in w.data.tolist()]  # the first step is lr * sign(g)
+    >>> [round(v, 4) for v in w.tolist()]  # the first step is lr * sign(g)
     [0.9, -0.9]
     """
 
@@ -68,15 +68,15 @@ class Adam(Optimizer):
         weight_decay = group["weight_decay"]
         if not state:
             state["step"] = 0
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
+            state["exp_avg"] = np.zeros_like(np.asarray(p))
+            state["exp_avg_sq"] = np.zeros_like(np.asarray(p))
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(p.data)
+                state["max_exp_avg_sq"] = np.zeros_like(np.asarray(p))
         if weight_decay != 0:
             if self._decoupled:
-                p.data *= 1 - lr * weight_decay
+                p *= 1 - lr * weight_decay
             else:
-                grad = grad + weight_decay * p.data
+                grad = grad + weight_decay * np.asarray(p)
         state["step"] += 1
         t = state["step"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
@@ -92,7 +92,7 @@ class Adam(Optimizer):
         denom = np.sqrt(v)
         denom /= math.sqrt(1 - beta2**t)
         denom += eps
-        p.data -= step_size * (m / denom)
+        p -= step_size * (m / denom)
 
 
 class AdamW(Adam):
@@ -101,7 +101,7 @@ class AdamW(Adam):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> w = nn.Parameter(ag.tensor([1.0]).data)
+    >>> w = nn.Parameter(ag.tensor([1.0]))
     >>> AdamW([w]).defaults["weight_decay"]
     0.01
     """

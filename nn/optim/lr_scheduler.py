@@ -31,7 +31,7 @@ class LambdaLR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = LambdaLR(opt, lambda epoch: 0.5**epoch)
     >>> for _ in range(3): sched.step()
     >>> sched.get_last_lr()
@@ -76,7 +76,7 @@ class StepLR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = StepLR(opt, step_size=2, gamma=0.5)
     >>> for _ in range(4): sched.step()
     >>> sched.get_last_lr()
@@ -107,7 +107,7 @@ class MultiStepLR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = MultiStepLR(opt, milestones=[1, 3], gamma=0.1)
     >>> for _ in range(3): sched.step()
     >>> [round(lr, 6) for lr in sched.get_last_lr()]
@@ -142,7 +142,7 @@ class ConstantLR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = ConstantLR(opt, factor=0.5, total_iters=2)
     >>> lrs = [sched.get_last_lr()[0]] + [(sched.step(), sched.get_last_lr()[0])[1] for _ in "ab"]
     >>> lrs
@@ -179,7 +179,7 @@ class LinearLR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = LinearLR(opt, start_factor=0.25, total_iters=3)
     >>> lrs = [round(sched.get_last_lr()[0], 4)]
     >>> for _ in range(4): sched.step(); lrs.append(round(sched.get_last_lr()[0], 4))
@@ -226,7 +226,7 @@ class ExponentialLR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = ExponentialLR(opt, gamma=0.5)
     >>> sched.step(); sched.step(); sched.get_last_lr()
     [0.25]
@@ -253,7 +253,7 @@ class CosineAnnealingLR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = CosineAnnealingLR(opt, T_max=2)
     >>> sched.step(); round(sched.get_last_lr()[0], 6)
     0.5

@@ -31,7 +31,7 @@ class OneCycleLR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=0.1, momentum=0.9)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=0.1, momentum=0.9)
     >>> sched = OneCycleLR(opt, max_lr=1.0, total_steps=10)
     >>> lrs = [sched.get_last_lr()[0]]
     >>> for _ in range(9): opt.step(); sched.step(); lrs.append(sched.get_last_lr()[0])

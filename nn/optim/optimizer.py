@@ -4,7 +4,7 @@ Parameters live in `param_groups`, a list of dicts holding "params" and the
 hyper-parameters of that group (so a scheduler can change `lr` per group);
 per-parameter state (momentum buffers, Adam's moments) lives in `state`.
 A step first checks every gradient and only then writes, so a failed step
-changes no weight; updates run in place on the numpy data, without a graph.
+changes no weight; updates run in place under `no_grad()`, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, no_grad
+from autograd_core.graph_memory import note_optimizer_step
 
 # Options turned into Python floats: numpy scalars would promote float32 data.
 _FLOAT_OPTIONS = (
@@ -118,22 +119,24 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                grad = np.asarray(p.grad.data)
+                grad = np.asarray(p.grad)
                 if grad.shape != p.shape:
                     raise ValueError(
                         f"{type(self).__name__}.step: a gradient of shape {grad.shape} does "
                         f"not match its parameter of shape {p.shape}; no weight was changed"
                     )
                 work.append((group, p, grad))
-        for group, p, grad in work:
-            if grad.dtype != p.dtype:
-                grad = grad.astype(p.dtype)
-            if group.get("maximize", False):
-                grad = -grad
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {}
-            self._update(p, grad, state, group)
+        note_optimizer_step()  # warns once if every step's graph is being kept alive
+        with no_grad():  # updates change the weights in place (counted by their versions)
+            for group, p, grad in work:
+                if grad.dtype != p.dtype:
+                    grad = grad.astype(p.dtype)
+                if group.get("maximize", False):
+                    grad = -grad
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {}
+                self._update(p, grad, state, group)
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict) -> None:
@@ -191,7 +194,7 @@ class Optimizer:
             restored = {}
             for field, value in entries.items():
                 if isinstance(value, Tensor):
-                    value = value.data
+                    value = value.detach().numpy()
                 if isinstance(value, np.ndarray) and value.ndim > 0:
                     if value.shape != p.shape:
                         raise ValueError(

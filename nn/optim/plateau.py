@@ -24,7 +24,7 @@ class ReduceLROnPlateau(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = ReduceLROnPlateau(opt, patience=1, factor=0.5)
     >>> for loss in [1.0, 1.0, 1.0]: sched.step(loss)
     >>> sched.get_last_lr()

@@ -26,7 +26,7 @@ class RMSprop(Optimizer):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> w = nn.Parameter(ag.tensor([1.0]).data)
+    >>> w = nn.Parameter(ag.tensor([1.0]))
     >>> opt = RMSprop([w], lr=0.01)
     >>> (w * w).sum().backward(); opt.step()
     >>> round(w.item(), 4)  # 1 - 0.01 * 2 / sqrt(0.01 * 4) = 0.9
@@ -60,14 +60,14 @@ class RMSprop(Optimizer):
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         if not state:
             state["step"] = 0
-            state["square_avg"] = np.zeros_like(p.data)
+            state["square_avg"] = np.zeros_like(np.asarray(p))
             if momentum > 0:
-                state["momentum_buffer"] = np.zeros_like(p.data)
+                state["momentum_buffer"] = np.zeros_like(np.asarray(p))
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(p.data)
+                state["grad_avg"] = np.zeros_like(np.asarray(p))
         state["step"] += 1
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * np.asarray(p)
         square_avg = state["square_avg"]
         square_avg *= alpha
         square_avg += (1 - alpha) * (grad * grad)
@@ -82,6 +82,6 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]
             buf *= momentum
             buf += grad / avg
-            p.data -= group["lr"] * buf
+            p -= group["lr"] * buf
         else:
-            p.data -= group["lr"] * (grad / avg)
+            p -= group["lr"] * (grad / avg)

@@ -42,7 +42,7 @@ class LRScheduler:
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=0.1)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=0.1)
     >>> sched = nn.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
     >>> sched.last_epoch, sched.base_lrs
     (0, [0.1])

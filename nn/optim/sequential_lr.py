@@ -21,7 +21,7 @@ class SequentialLR(LRScheduler):
     --------
     >>> import nn, autograd_core as ag
     >>> from nn.optim.lr_scheduler import ConstantLR, ExponentialLR
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> warm = ConstantLR(opt, factor=0.1, total_iters=2)
     >>> decay = ExponentialLR(opt, gamma=0.5)
     >>> sched = SequentialLR(opt, [warm, decay], milestones=[2])

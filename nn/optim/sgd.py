@@ -25,9 +25,9 @@ class SGD(Optimizer):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> w = nn.Parameter(ag.tensor([1.0, 2.0]).data)
+    >>> w = nn.Parameter(ag.tensor([1.0, 2.0]))
     >>> opt = SGD([w], lr=0.1)
-    >>> (w * w).sum().backward(); opt.step(); w.data.tolist()
+    >>> (w * w).sum().backward(); opt.step(); w.tolist()
     [0.800000011920929, 1.600000023841858]
     """
 
@@ -58,7 +58,7 @@ class SGD(Optimizer):
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict) -> None:
         lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
         if weight_decay != 0:
-            grad = grad + weight_decay * p.data
+            grad = grad + weight_decay * np.asarray(p)
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -67,4 +67,4 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
-        p.data -= lr * grad
+        p -= lr * grad

@@ -266,7 +266,7 @@ class SWALR(LRScheduler):
     Examples
     --------
     >>> import nn, autograd_core as ag
-    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1).data)], lr=1.0)
+    >>> opt = nn.optim.SGD([nn.Parameter(ag.zeros(1))], lr=1.0)
     >>> sched = SWALR(opt, swa_lr=0.1, anneal_epochs=2, anneal_strategy="linear")
     >>> lrs = [sched.get_last_lr()[0]]
     >>> for _ in range(3): sched.step(); lrs.append(round(sched.get_last_lr()[0], 6))

@@ -23,9 +23,9 @@ def test_lecture_example_works_unchanged_on_arrays():
     xs, ys, zs = (rng.normal(size=(3, 4)) for _ in range(3))
     x, y, z = (ag.tensor(v, requires_grad=True) for v in (xs, ys, zs))
     ((x + y) * z).sum().backward()
-    np.testing.assert_allclose(x.grad.data, zs)
-    np.testing.assert_allclose(y.grad.data, zs)
-    np.testing.assert_allclose(z.grad.data, xs + ys)
+    np.testing.assert_allclose(x.grad.detach().numpy(), zs)
+    np.testing.assert_allclose(y.grad.detach().numpy(), zs)
+    np.testing.assert_allclose(z.grad.detach().numpy(), xs + ys)
 
 
 def test_backward_accumulates_on_fan_out():
@@ -48,7 +48,7 @@ def test_leaf_grad_accumulates_across_backward_calls():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     (x * 2).sum().backward()
     (x * 3).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [5.0, 5.0])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [5.0, 5.0])
 
 
 def test_non_leaf_keeps_no_grad_unless_retained():
@@ -93,7 +93,7 @@ def test_non_scalar_backward_needs_gradient():
     with pytest.raises(RuntimeError, match=r"shape \(2,\).*gradient="):
         (x * 2).backward()
     (x * 2).backward(np.array([1.0, -1.0], dtype=np.float32))
-    np.testing.assert_array_equal(x.grad.data, [2.0, -2.0])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2.0, -2.0])
 
 
 def test_backward_gradient_of_wrong_shape_is_refused():
@@ -233,8 +233,8 @@ def test_broadcast_gradient_is_summed_to_input_shape():
     b = ag.tensor(np.ones(3), requires_grad=True)
     c = ag.tensor(np.ones((2, 1)), requires_grad=True)
     (x * b + c).sum().backward()
-    np.testing.assert_array_equal(b.grad.data, [2.0, 2.0, 2.0])
-    np.testing.assert_array_equal(c.grad.data, [[3.0], [3.0]])
+    np.testing.assert_array_equal(b.grad.detach().numpy(), [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(c.grad.detach().numpy(), [[3.0], [3.0]])
 
 
 def test_grads_take_the_dtype_of_their_tensor():

@@ -36,14 +36,16 @@ def test_jacobian_of_elementwise_square_is_diag_2x(x):
     J = jacobian(lambda t: t * t, x)
     expected = np.diag(2 * x.ravel()).reshape(x.shape + x.shape)
     assert J.shape == x.shape + x.shape
-    np.testing.assert_allclose(J.data, expected, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(J.detach().numpy(), expected, rtol=1e-12, atol=0)
 
 
 @given(data=st.data(), m=sides, n=sides)
 def test_jacobian_of_linear_map_is_its_matrix(data, m, n):
     A = data.draw(arrays((m, n)), label="A")
     x = data.draw(arrays((n,)), label="x")
-    np.testing.assert_allclose(jacobian(lambda t: ag.Tensor(A) @ t, x).data, A, rtol=1e-12)
+    np.testing.assert_allclose(
+        jacobian(lambda t: ag.Tensor(A) @ t, x).detach().numpy(), A, rtol=1e-12
+    )
 
 
 @given(data=st.data())
@@ -54,8 +56,8 @@ def test_jacobian_matches_central_differences_row_by_row(data):
     for i in range(3):
         row = np.eye(3)[i]
         nx, ny = ag.numerical_grad(mixer, ag.Tensor(x), ag.Tensor(y), grad_output=row)
-        np.testing.assert_allclose(Jx.data[i], nx, atol=1e-6)
-        np.testing.assert_allclose(Jy.data[i], ny, atol=1e-6)
+        np.testing.assert_allclose(Jx.detach().numpy()[i], nx, atol=1e-6)
+        np.testing.assert_allclose(Jy.detach().numpy()[i], ny, atol=1e-6)
 
 
 def test_jacobian_of_several_outputs_and_empty_outputs():
@@ -64,8 +66,8 @@ def test_jacobian_of_several_outputs_and_empty_outputs():
         jacobian(lambda t: (t * t, t.sum()), x),
         jacobian(lambda t: t[:0], x),
     )
-    np.testing.assert_allclose(J_square.data, np.diag(2 * x))
-    np.testing.assert_allclose(J_sum.data, np.ones(2))
+    np.testing.assert_allclose(J_square.detach().numpy(), np.diag(2 * x))
+    np.testing.assert_allclose(J_sum.detach().numpy(), np.ones(2))
     assert J_empty.shape == (0, 2)
 
 
@@ -81,12 +83,12 @@ def test_jacobian_and_hessian_match_torch():
         return torch.logsumexp(torch.tensor(A) @ torch.tanh(t), 0) + (t**3).sum()
 
     expected_h = torch.autograd.functional.hessian(f_torch, torch.tensor(x)).numpy()
-    np.testing.assert_allclose(hessian(f, x).data, expected_h, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hessian(f, x).detach().numpy(), expected_h, rtol=1e-10, atol=1e-12)
     g = jacobian(lambda t: ag.softmax(ag.Tensor(A) @ t), x)
     expected_j = torch.autograd.functional.jacobian(
         lambda t: torch.softmax(torch.tensor(A) @ t, 0), torch.tensor(x)
     ).numpy()
-    np.testing.assert_allclose(g.data, expected_j, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g.detach().numpy(), expected_j, rtol=1e-10, atol=1e-12)
 
 
 # -------------------------------------------------------------------- Hessians
@@ -97,16 +99,16 @@ def test_hessian_of_quadratic_form_is_a_plus_a_transpose(data, n):
     A = data.draw(arrays((n, n)), label="A")
     x = data.draw(arrays((n,)), label="x")
     H = hessian(lambda t: t @ (ag.Tensor(A) @ t), x)
-    np.testing.assert_allclose(H.data, A + A.T, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(H.detach().numpy(), A + A.T, rtol=1e-12, atol=1e-12)
 
 
 def test_hessian_of_several_inputs_has_every_block():
     x, y = np.array([1.0, 2.0]), np.array([3.0, -4.0])
     (Hxx, Hxy), (Hyx, Hyy) = hessian(lambda a, b: (a * a * b).sum(), x, y)
-    np.testing.assert_allclose(Hxx.data, np.diag(2 * y))
-    np.testing.assert_allclose(Hxy.data, np.diag(2 * x))
-    np.testing.assert_allclose(Hyx.data, np.diag(2 * x))
-    np.testing.assert_allclose(Hyy.data, np.zeros((2, 2)))
+    np.testing.assert_allclose(Hxx.detach().numpy(), np.diag(2 * y))
+    np.testing.assert_allclose(Hxy.detach().numpy(), np.diag(2 * x))
+    np.testing.assert_allclose(Hyx.detach().numpy(), np.diag(2 * x))
+    np.testing.assert_allclose(Hyy.detach().numpy(), np.zeros((2, 2)))
 
 
 @given(data=st.data(), n=sides)
@@ -118,8 +120,10 @@ def test_hvp_equals_full_hessian_times_v(data, n):
         return ag.tanh(ag.Tensor(A) @ t).sum() ** 2 + ag.logsumexp(t * t)
 
     value, Hv = hvp(f, x, v)
-    np.testing.assert_allclose(Hv.data, hessian(f, x).data @ v, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(value.data, f(ag.Tensor(x)).data)
+    np.testing.assert_allclose(
+        Hv.detach().numpy(), hessian(f, x).detach().numpy() @ v, rtol=1e-9, atol=1e-12
+    )
+    np.testing.assert_allclose(value.detach().numpy(), f(ag.Tensor(x)).detach().numpy())
 
 
 def test_hvp_of_several_inputs_matches_hessian_blocks():
@@ -131,8 +135,12 @@ def test_hvp_of_several_inputs_matches_hessian_blocks():
 
     _, (Hv_x, Hv_y) = hvp(f, (x, y), (vx, vy))
     (Hxx, Hxy), (Hyx, Hyy) = hessian(f, x, y)
-    np.testing.assert_allclose(Hv_x.data, Hxx.data @ vx + Hxy.data @ vy, rtol=1e-10)
-    np.testing.assert_allclose(Hv_y.data, Hyx.data @ vx + Hyy.data @ vy, rtol=1e-10)
+    np.testing.assert_allclose(
+        Hv_x.detach().numpy(), Hxx.detach().numpy() @ vx + Hxy.detach().numpy() @ vy, rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        Hv_y.detach().numpy(), Hyx.detach().numpy() @ vx + Hyy.detach().numpy() @ vy, rtol=1e-10
+    )
 
 
 # ------------------------------------------------------------ vjp and jvp
@@ -145,10 +153,14 @@ def test_vjp_equals_u_transpose_jacobian(data):
     out, vjp_fn = vjp(mixer, x, y)
     gx, gy = vjp_fn(u)
     Jx, Jy = jacobian(mixer, x, y)
-    np.testing.assert_allclose(out.data, mixer(ag.Tensor(x), ag.Tensor(y)).data)
-    np.testing.assert_allclose(gx.data, u @ Jx.data, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(gy.data, u @ Jy.data, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(vjp_fn(2 * u)[0].data, 2 * gx.data, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(
+        out.detach().numpy(), mixer(ag.Tensor(x), ag.Tensor(y)).detach().numpy()
+    )
+    np.testing.assert_allclose(gx.detach().numpy(), u @ Jx.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(gy.detach().numpy(), u @ Jy.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        vjp_fn(2 * u)[0].detach().numpy(), 2 * gx.detach().numpy(), rtol=1e-12, atol=1e-300
+    )
 
 
 @given(data=st.data())
@@ -157,22 +169,31 @@ def test_jvp_equals_jacobian_times_v(data):
     vx, vy = data.draw(arrays((3,)), label="vx"), data.draw(arrays((3,)), label="vy")
     out, Jv = jvp(mixer, (x, y), (vx, vy))
     Jx, Jy = jacobian(mixer, x, y)
-    np.testing.assert_allclose(Jv.data, Jx.data @ vx + Jy.data @ vy, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(out.data, mixer(ag.Tensor(x), ag.Tensor(y)).data)
+    np.testing.assert_allclose(
+        Jv.detach().numpy(),
+        Jx.detach().numpy() @ vx + Jy.detach().numpy() @ vy,
+        rtol=1e-10,
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(
+        out.detach().numpy(), mixer(ag.Tensor(x), ag.Tensor(y)).detach().numpy()
+    )
 
 
 @given(x=small_shapes.flatmap(arrays), data=st.data())
 def test_jvp_of_elementwise_op_is_derivative_times_tangent(x, data):
     v = data.draw(arrays(x.shape), label="v")
     _, Jv = jvp(ag.tanh, x, v)
-    np.testing.assert_allclose(Jv.data, (1 - np.tanh(x) ** 2) * v, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        Jv.detach().numpy(), (1 - np.tanh(x) ** 2) * v, rtol=1e-12, atol=1e-15
+    )
 
 
 def test_jvp_and_vjp_of_a_constant_function_are_zero():
     _, Jv = jvp(lambda t: ag.Tensor(np.ones(2)), np.array([1.0]), np.array([3.0]))
     _, vjp_fn = vjp(lambda t: ag.Tensor(np.ones(2)), np.array([1.0]))
-    np.testing.assert_array_equal(Jv.data, np.zeros(2))
-    np.testing.assert_array_equal(vjp_fn(np.ones(2))[0].data, np.zeros(1))
+    np.testing.assert_array_equal(Jv.detach().numpy(), np.zeros(2))
+    np.testing.assert_array_equal(vjp_fn(np.ones(2))[0].detach().numpy(), np.zeros(1))
 
 
 # ---------------------------------------------------------------------- grad
@@ -197,7 +218,7 @@ def test_grad_nests_elementwise_through_sums():
 
     t = np.tanh(x)
     expected = -2 * (1 - t * t) * (1 - 3 * t * t)
-    np.testing.assert_allclose(d(d(d(ag.tanh)))(x).data, expected, rtol=1e-10)
+    np.testing.assert_allclose(d(d(d(ag.tanh)))(x).detach().numpy(), expected, rtol=1e-10)
 
 
 @given(x=st.floats(-2.0, 2.0), v=st.floats(-2.0, 2.0))
@@ -230,8 +251,8 @@ def test_grad_of_tuple_argnums_and_value_and_grad():
         return (a * a * b).sum() * scale
 
     gx, gy = grad(f, argnums=(0, 1))(x, y, 2.0)
-    np.testing.assert_allclose(gx.data, 4 * x * y)
-    np.testing.assert_allclose(gy.data, 2 * x * x)
+    np.testing.assert_allclose(gx.detach().numpy(), 4 * x * y)
+    np.testing.assert_allclose(gy.detach().numpy(), 2 * x * x)
     value, g_scale = value_and_grad(f, argnums=-1)(x, y, 2.0)
     np.testing.assert_allclose(value.item(), 2 * np.sum(x * x * y))
     np.testing.assert_allclose(g_scale.item(), np.sum(x * x * y))
@@ -242,13 +263,13 @@ def test_grad_accepts_arrays_numbers_and_integer_data():
     g_ints = grad(lambda t: (t * t).sum())(np.array([1, 2, 3]))
     assert isinstance(g_number, ag.Tensor) and g_number.dtype == ag.get_default_dtype()
     np.testing.assert_allclose(g_number.item(), 12.0)
-    np.testing.assert_allclose(g_ints.data, [2.0, 4.0, 6.0])
+    np.testing.assert_allclose(g_ints.detach().numpy(), [2.0, 4.0, 6.0])
     assert g_ints.dtype.kind == "f"
 
 
 def test_grad_of_unused_argument_is_zero():
     g = grad(lambda a, b: (a * a).sum(), argnums=1)(ag.Tensor(np.ones(2)), np.ones((2, 3)))
-    np.testing.assert_array_equal(g.data, np.zeros((2, 3)))
+    np.testing.assert_array_equal(g.detach().numpy(), np.zeros((2, 3)))
 
 
 def test_results_carry_a_graph_only_when_something_outside_requires_grad():
@@ -259,7 +280,7 @@ def test_results_carry_a_graph_only_when_something_outside_requires_grad():
     through_closure = grad(lambda t: (w * t**3).sum())(x)
     assert through_closure.requires_grad
     (dw,) = ag.engine.backward(through_closure.sum(), inputs=[w])
-    np.testing.assert_allclose(dw.data, 3 * x * x)  # d/dw sum(3 w x^2)
+    np.testing.assert_allclose(dw.detach().numpy(), 3 * x * x)  # d/dw sum(3 w x^2)
     with ag.no_grad():
         assert not grad(lambda t: (w * t**3).sum())(x).requires_grad
 
@@ -275,14 +296,14 @@ def test_functions_leave_every_grad_untouched():
 
     grad(f)(x), value_and_grad(f)(x), jacobian(f, x), hessian(f, x), hvp(f, x, np.ones(3))
     jvp(lambda t: w * t, x, np.ones(3)), vjp(lambda t: w * t, x)[1](np.ones(3))
-    assert x.grad is before and np.array_equal(x.grad.data, [7.0, 7.0, 7.0])
+    assert x.grad is before and np.array_equal(x.grad.detach().numpy(), [7.0, 7.0, 7.0])
     assert w.grad is None
 
 
 def test_functions_under_no_grad_still_differentiate():
     with ag.no_grad():
         g = grad(lambda t: (t * t).sum())(ag.Tensor(np.array([1.0, 2.0]), requires_grad=True))
-    np.testing.assert_allclose(g.data, [2.0, 4.0])
+    np.testing.assert_allclose(g.detach().numpy(), [2.0, 4.0])
     assert g.grad_fn is None  # nothing is recorded under no_grad()
 
 
@@ -298,7 +319,7 @@ def test_newton_step_solves_a_convex_quadratic_in_one_step():
         return 0.5 * (x @ (ag.Tensor(A) @ x)) - ag.Tensor(b) @ x
 
     x0 = rng.normal(size=5) * 10
-    x1 = x0 - np.linalg.solve(hessian(f, x0).data, grad(f)(x0).data)
+    x1 = x0 - np.linalg.solve(hessian(f, x0).detach().numpy(), grad(f)(x0).detach().numpy())
     np.testing.assert_allclose(x1, np.linalg.solve(A, b), rtol=1e-10, atol=1e-12)
 
 
@@ -313,9 +334,9 @@ def test_newton_converges_on_quadratic_plus_logsumexp():
     x = np.zeros(4)
     norms = []
     for _ in range(6):
-        g = grad(f)(x).data
+        g = grad(f)(x).detach().numpy()
         norms.append(np.linalg.norm(g))
-        x = x - np.linalg.solve(hessian(f, x).data, g)
+        x = x - np.linalg.solve(hessian(f, x).detach().numpy(), g)
     softmax = np.exp(x) / np.exp(x).sum()
     np.testing.assert_allclose(A @ x - b + 0.5 * softmax, 0.0, atol=1e-12)  # stationary point
     assert norms[3] < 1e-6 * norms[0]  # Newton's quadratic convergence

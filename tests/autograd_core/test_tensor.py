@@ -47,13 +47,13 @@ def test_creation_helpers_take_numpy_and_pytorch_shapes():
     assert ag.zeros((2, 3)).shape == (2, 3)
     assert ag.zeros(3).shape == (3,)
     assert ag.ones((2,), dtype="float64").dtype == np.float64
-    assert ag.full((2, 2), 7.0).data.tolist() == [[7.0, 7.0], [7.0, 7.0]]
+    assert ag.full((2, 2), 7.0).detach().numpy().tolist() == [[7.0, 7.0], [7.0, 7.0]]
     assert ag.rand(2, 3).shape == ag.rand((2, 3)).shape == (2, 3)
     assert ag.randn(4).shape == (4,)
-    assert ag.eye(3).data.trace() == 3
-    assert ag.arange(5).data.tolist() == [0, 1, 2, 3, 4]
+    assert ag.eye(3).detach().numpy().trace() == 3
+    assert ag.arange(5).detach().numpy().tolist() == [0, 1, 2, 3, 4]
     assert ag.zeros_like(ag.ones((2, 2), dtype="float64")).dtype == np.float64
-    assert ag.ones_like(np.zeros(3)).data.sum() == 3
+    assert ag.ones_like(np.zeros(3)).detach().numpy().sum() == 3
     assert ag.zeros(2, requires_grad=True).requires_grad
     with pytest.raises(ValueError, match="zeros: a size cannot be negative"):
         ag.zeros((2, -1))
@@ -61,9 +61,9 @@ def test_creation_helpers_take_numpy_and_pytorch_shapes():
 
 def test_manual_seed_makes_random_tensors_reproducible():
     ag.manual_seed(7)
-    a = ag.randn(5).data
+    a = ag.randn(5).detach().numpy()
     ag.manual_seed(7)
-    np.testing.assert_array_equal(a, ag.randn(5).data)
+    np.testing.assert_array_equal(a, ag.randn(5).detach().numpy())
 
 
 def test_scalars_are_zero_dimensional():
@@ -84,17 +84,18 @@ def test_numpy_arrays_work_on_either_side():
     y = np.array([3.0, 4.0]) * x + x / np.array([2.0, 2.0]) - np.array([1.0, 1.0])
     assert isinstance(y, ag.Tensor)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [3.5, 4.5])
-    assert np.asarray(x) is x.data
+    np.testing.assert_allclose(x.grad.detach().numpy(), [3.5, 4.5])
+    view = np.asarray(x)  # for reading: shares the memory, but refuses writes (see test_inplace)
+    assert np.shares_memory(view, x.detach().numpy()) and not view.flags.writeable
 
 
 def test_comparisons_give_boolean_tensors_without_grad():
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     mask = x > 1.5
     assert mask.dtype == bool and not mask.requires_grad
-    assert mask.data.tolist() == [False, True, True]
-    assert (x == 2.0).data.tolist() == [False, True, False]
-    assert (x <= 2.0).data.tolist() == [True, True, False]
+    assert mask.detach().numpy().tolist() == [False, True, True]
+    assert (x == 2.0).detach().numpy().tolist() == [False, True, False]
+    assert (x <= 2.0).detach().numpy().tolist() == [True, True, False]
 
 
 def test_tensors_hash_by_identity():
@@ -122,19 +123,19 @@ def test_transpose_T_and_reshape_forms():
 def test_indexing_with_repeated_integers_accumulates():
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[[0, 0, 2, 0]].sum().backward()
-    assert x.grad.data.tolist() == [3.0, 0.0, 1.0]
+    assert x.grad.detach().numpy().tolist() == [3.0, 0.0, 1.0]
 
 
 def test_indexing_with_boolean_mask_and_slices():
     x = ag.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
-    (x[x.data > 2].sum() + x[:, ::2].sum() + x[-1, 1]).backward()
-    assert x.grad.data.tolist() == [[1.0, 0.0, 1.0], [2.0, 2.0, 2.0]]
+    (x[x.detach().numpy() > 2].sum() + x[:, ::2].sum() + x[-1, 1]).backward()
+    assert x.grad.detach().numpy().tolist() == [[1.0, 0.0, 1.0], [2.0, 2.0, 2.0]]
 
 
 def test_iteration_and_len_follow_the_first_axis():
     x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert len(x) == 2
-    assert [row.data.tolist() for row in x] == [[1.0, 2.0], [3.0, 4.0]]
+    assert [row.detach().numpy().tolist() for row in x] == [[1.0, 2.0], [3.0, 4.0]]
     with pytest.raises(TypeError, match="0-d"):
         len(ag.tensor(1.0))
 
@@ -155,8 +156,8 @@ def test_max_and_min_split_ties_into_equal_shares(data):
         winners = values == reduce(values, axis=axis, keepdims=True)
         counts = winners.sum(axis=axis, keepdims=True)
         expected = winners * np.expand_dims(upstream, axis) / counts
-        np.testing.assert_allclose(x.grad.data, expected)
-        np.testing.assert_allclose(x.grad.data.sum(axis=axis), upstream)
+        np.testing.assert_allclose(x.grad.detach().numpy(), expected)
+        np.testing.assert_allclose(x.grad.detach().numpy().sum(axis=axis), upstream)
 
 
 @given(data=st.data())
@@ -167,8 +168,10 @@ def test_maximum_and_minimum_split_ties_in_half(data):
         x, y = ag.tensor(a, requires_grad=True), ag.tensor(b, requires_grad=True)
         op(x, y).sum().backward()
         wins = (a > b) if op is ag.maximum else (a < b)
-        np.testing.assert_allclose(x.grad.data, np.where(a == b, 0.5, wins))
-        np.testing.assert_allclose(x.grad.data + y.grad.data, np.ones(shape))
+        np.testing.assert_allclose(x.grad.detach().numpy(), np.where(a == b, 0.5, wins))
+        np.testing.assert_allclose(
+            x.grad.detach().numpy() + y.grad.detach().numpy(), np.ones(shape)
+        )
 
 
 # ---------------------------------------------------------------- numerical stability
@@ -177,15 +180,19 @@ def test_maximum_and_minimum_split_ties_in_half(data):
 def test_sigmoid_does_not_overflow():
     with np.errstate(over="raise", invalid="raise"):
         out = ag.sigmoid(ag.tensor([-1000.0, -80.0, 0.0, 80.0, 1000.0], dtype="float64"))
-    assert np.all(np.isfinite(out.data))
-    assert out.data[0] == 0.0 and out.data[-1] == 1.0 and out.data[2] == 0.5
+    assert np.all(np.isfinite(out.detach().numpy()))
+    assert (
+        out.detach().numpy()[0] == 0.0
+        and out.detach().numpy()[-1] == 1.0
+        and out.detach().numpy()[2] == 0.5
+    )
 
 
 def test_softmax_and_log_softmax_are_stable_for_logits_of_size_1000():
     logits = np.array([1000.0, 999.0, -1000.0])
     with np.errstate(over="raise"):
-        p = ag.softmax(ag.tensor(logits)).data
-        logp = ag.log_softmax(ag.tensor(logits)).data
+        p = ag.softmax(ag.tensor(logits)).detach().numpy()
+        logp = ag.log_softmax(ag.tensor(logits)).detach().numpy()
         lse = ag.logsumexp(ag.tensor(logits)).item()
     shifted = np.exp(logits - 1000.0)
     np.testing.assert_allclose(p, shifted / shifted.sum(), rtol=1e-6)
@@ -196,8 +203,8 @@ def test_softmax_and_log_softmax_are_stable_for_logits_of_size_1000():
 def test_log_softmax_gradient_is_finite_for_huge_logits():
     x = ag.tensor([1000.0, -1000.0], dtype="float64", requires_grad=True)
     ag.log_softmax(x)[0].backward()
-    assert np.all(np.isfinite(x.grad.data))
-    np.testing.assert_allclose(x.grad.data, [0.0, 0.0], atol=1e-12)
+    assert np.all(np.isfinite(x.grad.detach().numpy()))
+    np.testing.assert_allclose(x.grad.detach().numpy(), [0.0, 0.0], atol=1e-12)
 
 
 # ---------------------------------------------------------------------- error messages
@@ -229,4 +236,4 @@ def test_failed_op_leaves_inputs_untouched():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(ValueError):
         x @ ag.ones((3, 3))
-    assert x.grad is None and x.data.tolist() == [1.0, 2.0]
+    assert x.grad is None and x.detach().numpy().tolist() == [1.0, 2.0]

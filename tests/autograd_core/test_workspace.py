@@ -41,12 +41,16 @@ def test_reshape_copy_into_workspace_keeps_values_and_gradients():
     )
     outs = [x.permute(0, 2, 1).reshape(2, -1) for _ in range(3)]  # copies, all alive at once
     for out in outs:
-        np.testing.assert_array_equal(out.data, x.data.transpose(0, 2, 1).reshape(2, -1))
+        np.testing.assert_array_equal(
+            out.detach().numpy(), x.detach().numpy().transpose(0, 2, 1).reshape(2, -1)
+        )
     del outs
     again = x.permute(0, 2, 1).reshape(2, -1)
-    np.testing.assert_array_equal(again.data, x.data.transpose(0, 2, 1).reshape(2, -1))
+    np.testing.assert_array_equal(
+        np.asarray(again), np.asarray(x).transpose(0, 2, 1).reshape(2, -1)
+    )
     again.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.ones_like(x.data))
+    np.testing.assert_array_equal(x.grad.detach().numpy(), np.ones_like(x.detach().numpy()))
 
 
 def test_matmul_results_stay_correct_while_earlier_ones_are_alive():
@@ -56,7 +60,7 @@ def test_matmul_results_stay_correct_while_earlier_ones_are_alive():
     b = rng.standard_normal((128, 300)).astype(np.float32)
     kept = [ag.tensor(a * (i + 1)) @ ag.tensor(b) for i in range(5)]
     for i, out in enumerate(kept):
-        np.testing.assert_allclose(out.data, (a * (i + 1)) @ b, rtol=1e-5, atol=1e-4)
+        np.testing.assert_allclose(out.detach().numpy(), (a * (i + 1)) @ b, rtol=1e-5, atol=1e-4)
 
 
 def test_workspace_stays_within_its_byte_budget_forgetting_least_recent_shapes():

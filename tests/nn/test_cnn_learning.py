@@ -43,7 +43,7 @@ def test_cnn_learns_digits_to_97_percent_test_accuracy():
         scheduler.step()
     model.eval()
     with ag.no_grad():
-        predicted = model(x_test).data.argmax(axis=1)
-    accuracy = float(np.mean(predicted == y_test.data))
+        predicted = model(x_test).detach().numpy().argmax(axis=1)
+    accuracy = float(np.mean(predicted == y_test.detach().numpy()))
     assert accuracy >= 0.97, f"test accuracy {accuracy:.3f} after 20 epochs"
     assert time.perf_counter() - start < 60

@@ -114,10 +114,10 @@ def test_conv_transpose2d_is_the_adjoint_of_conv2d():
     w = rng.normal(size=(6, 2, 3, 2))
     kwargs = {"stride": (2, 1), "padding": (1, 0), "dilation": (1, 2), "groups": 2}
     y = rng.normal(size=F.conv2d(ag.Tensor(x), ag.Tensor(w), **kwargs).shape)
-    forward = np.sum(F.conv2d(ag.Tensor(x), ag.Tensor(w), **kwargs).data * y)
+    forward = np.sum(F.conv2d(ag.Tensor(x), ag.Tensor(w), **kwargs).detach().numpy() * y)
     adjoint = F.conv_transpose2d(ag.Tensor(y), ag.Tensor(w), output_padding=(0, 0), **kwargs)
     assert adjoint.shape == x.shape
-    assert np.sum(x * adjoint.data) == pytest.approx(forward, rel=1e-10)
+    assert np.sum(x * adjoint.detach().numpy()) == pytest.approx(forward, rel=1e-10)
 
 
 # ------------------------------------------------------------------ against PyTorch
@@ -130,14 +130,16 @@ def _compare_with_torch(ours, theirs, arrays, seed):
     torch_leaves = [None if a is None else torch.tensor(a, requires_grad=True) for a in arrays]
     expected = theirs(*torch_leaves)
     assert out.shape == tuple(expected.shape)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        out.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-5
+    )
     upstream = np.random.default_rng(seed).normal(size=out.shape)
     out.backward(upstream)
     expected.backward(torch.tensor(upstream))
     for leaf, torch_leaf in zip(leaves, torch_leaves):
         if leaf is not None:
             np.testing.assert_allclose(
-                leaf.grad.data, torch_leaf.grad.numpy(), rtol=1e-5, atol=1e-5
+                leaf.grad.detach().numpy(), torch_leaf.grad.numpy(), rtol=1e-5, atol=1e-5
             )
 
 
@@ -197,16 +199,18 @@ def test_conv2d_layer_has_torch_shapes_and_init_bounds():
     assert layer.weight.shape == (6, 2, 3, 2) and layer.bias.shape == (6,)
     fan_in = 2 * 3 * 2
     # kaiming_uniform_(a=sqrt(5)) gives the bound sqrt(6 / ((1 + 5) * fan_in)) = 1 / sqrt(fan_in)
-    assert np.abs(layer.weight.data).max() <= 1 / math.sqrt(fan_in)
-    assert np.abs(layer.bias.data).max() <= 1 / math.sqrt(fan_in)
-    assert np.abs(layer.weight.data).max() > 0.5 / math.sqrt(fan_in)  # spread, not all zeros
+    assert np.abs(layer.weight.detach().numpy()).max() <= 1 / math.sqrt(fan_in)
+    assert np.abs(layer.bias.detach().numpy()).max() <= 1 / math.sqrt(fan_in)
+    assert np.abs(layer.weight.detach().numpy()).max() > 0.5 / math.sqrt(
+        fan_in
+    )  # spread, not all zeros
 
 
 def test_conv_transpose2d_layer_has_torch_shapes_and_init_bounds():
     layer = nn.ConvTranspose2d(4, 6, 3, stride=2, groups=2, bias=True)
     assert layer.weight.shape == (4, 3, 3, 3) and layer.bias.shape == (6,)
     fan_in = 3 * 3 * 3  # weight.shape[1] * KH * KW, as PyTorch computes it
-    assert np.abs(layer.bias.data).max() <= 1 / math.sqrt(fan_in)
+    assert np.abs(layer.bias.detach().numpy()).max() <= 1 / math.sqrt(fan_in)
     assert layer(ag.ones((1, 4, 5, 5))).shape == (1, 6, 11, 11)
 
 
@@ -226,10 +230,12 @@ def test_conv_layers_match_torch_with_copied_weights():
     ]
     for ours, theirs in pairs:
         with torch.no_grad():
-            theirs.weight.copy_(torch.tensor(ours.weight.data))
-            theirs.bias.copy_(torch.tensor(ours.bias.data))
+            theirs.weight.copy_(torch.tensor(ours.weight.detach().numpy()))
+            theirs.bias.copy_(torch.tensor(ours.bias.detach().numpy()))
         expected = theirs(torch.tensor(x)).detach().numpy()
-        np.testing.assert_allclose(ours(ag.Tensor(x)).data, expected, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(
+            ours(ag.Tensor(x)).detach().numpy(), expected, rtol=1e-4, atol=1e-5
+        )
 
 
 def test_conv2d_layer_repr_names_its_arguments():

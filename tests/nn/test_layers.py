@@ -34,10 +34,12 @@ def test_linear_matches_pytorch_outputs_and_gradients():
     ya = ours(xa)
     ya.backward(upstream)
 
-    np.testing.assert_allclose(ya.data, yt.detach().numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-5)
-    np.testing.assert_allclose(ours.bias.grad.data, theirs.bias.grad.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(ya.detach().numpy(), yt.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(xa.grad.detach().numpy(), xt.grad.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        ours.weight.grad.detach().numpy(), theirs.weight.grad.numpy(), rtol=1e-5
+    )
+    np.testing.assert_allclose(ours.bias.grad.detach().numpy(), theirs.bias.grad.numpy(), rtol=1e-5)
     assert ours.weight.grad.dtype == np.float32
 
 
@@ -47,9 +49,9 @@ def test_linear_default_init_has_pytorch_bounds():
     bound = 1 / math.sqrt(400)  # kaiming_uniform(a=sqrt(5)) gives the same bound as the bias
     for p in (layer.weight, layer.bias):
         assert p.dtype == np.float32
-        assert np.abs(p.data).max() <= bound
-        assert np.abs(p.data).max() > 0.95 * bound
-    assert abs(layer.weight.data.std() - bound / math.sqrt(3)) < 0.01 * bound
+        assert np.abs(p.detach().numpy()).max() <= bound
+        assert np.abs(p.detach().numpy()).max() > 0.95 * bound
+    assert abs(layer.weight.detach().numpy().std() - bound / math.sqrt(3)) < 0.01 * bound
 
 
 def test_linear_init_is_reproducible_with_manual_seed():
@@ -57,14 +59,16 @@ def test_linear_init_is_reproducible_with_manual_seed():
     a = nn.Linear(3, 2)
     ag.manual_seed(5)
     b = nn.Linear(3, 2)
-    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    np.testing.assert_array_equal(a.weight.detach().numpy(), b.weight.detach().numpy())
 
 
 def test_linear_without_bias_and_batched_input():
     layer = nn.Linear(3, 2, bias=False)
     assert layer.bias is None and [n for n, _ in layer.named_parameters()] == ["weight"]
     x = ag.randn(2, 5, 3)
-    np.testing.assert_allclose(layer(x).data, x.data @ layer.weight.data.T, rtol=1e-6)
+    np.testing.assert_allclose(
+        layer(x).detach().numpy(), x.detach().numpy() @ layer.weight.detach().numpy().T, rtol=1e-6
+    )
 
 
 def test_linear_rejects_wrong_feature_count():
@@ -95,11 +99,11 @@ def test_batch_norm_matches_pytorch_in_train_and_eval(dims):
         xa = ag.tensor(x, requires_grad=True)
         ya = ours(xa)
         ya.backward(upstream)
-        np.testing.assert_allclose(ya.data, yt.detach().numpy(), rtol=1e-4, atol=1e-5)
-        np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(ya.detach().numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(xa.grad.detach().numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
     for name in ("weight", "bias"):
         np.testing.assert_allclose(
-            getattr(ours, name).grad.data, getattr(theirs, name).grad.numpy(), rtol=1e-4
+            getattr(ours, name).grad.detach().numpy(), getattr(theirs, name).grad.numpy(), rtol=1e-4
         )
     state, expected = ours.state_dict(), _torch_state(theirs)
     assert list(state) == list(expected)
@@ -110,9 +114,14 @@ def test_batch_norm_matches_pytorch_in_train_and_eval(dims):
     theirs.eval()
     x = rng.standard_normal(dims).astype(np.float32)
     np.testing.assert_allclose(
-        ours(ag.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-4, atol=1e-5
+        ours(ag.tensor(x)).detach().numpy(),
+        theirs(torch.tensor(x)).detach().numpy(),
+        rtol=1e-4,
+        atol=1e-5,
     )
-    np.testing.assert_array_equal(ours.running_mean.data, state["running_mean"])  # eval: no update
+    np.testing.assert_array_equal(
+        ours.running_mean.detach().numpy(), state["running_mean"]
+    )  # eval: no update
 
 
 def test_batch_norm_cumulative_average_when_momentum_is_none():
@@ -123,7 +132,9 @@ def test_batch_norm_cumulative_average_when_momentum_is_none():
         x = rng.standard_normal((5, 2)).astype(np.float32)
         ours(ag.tensor(x))
         theirs(torch.tensor(x))
-    np.testing.assert_allclose(ours.running_var.data, theirs.running_var.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(
+        ours.running_var.detach().numpy(), theirs.running_var.numpy(), rtol=1e-5
+    )
 
 
 def test_batch_norm_variants_without_affine_or_running_stats():
@@ -137,7 +148,9 @@ def test_batch_norm_variants_without_affine_or_running_stats():
             ours.train(mode)
             theirs.train(mode)
             np.testing.assert_allclose(
-                ours(ag.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), atol=1e-5
+                ours(ag.tensor(x)).detach().numpy(),
+                theirs(torch.tensor(x)).detach().numpy(),
+                atol=1e-5,
             )
 
 
@@ -145,8 +158,8 @@ def test_batch_norm_failed_forward_leaves_state_unchanged():
     layer = nn.BatchNorm1d(3)
     with pytest.raises(ValueError, match="more than 1 value"):
         layer(ag.ones((1, 3)))
-    assert int(layer.num_batches_tracked.data) == 0
-    np.testing.assert_array_equal(layer.running_var.data, np.ones(3))
+    assert int(layer.num_batches_tracked.detach().numpy()) == 0
+    np.testing.assert_array_equal(layer.running_var.detach().numpy(), np.ones(3))
 
 
 def test_batch_norm_rejects_wrong_rank_or_channels():
@@ -164,12 +177,16 @@ def test_batch_norm_rejects_wrong_rank_or_channels():
 def test_activation_layers_match_functional_forms():
     x = ag.randn(3, 4)
     f = nn.functional
-    assert np.array_equal(nn.ReLU()(x).data, f.relu(x).data)
-    assert np.array_equal(nn.LeakyReLU(0.3)(x).data, f.leaky_relu(x, 0.3).data)
-    assert np.array_equal(nn.Sigmoid()(x).data, f.sigmoid(x).data)
-    assert np.array_equal(nn.Tanh()(x).data, f.tanh(x).data)
-    assert np.array_equal(nn.Softmax(dim=0)(x).data, f.softmax(x, 0).data)
-    assert np.array_equal(nn.LogSoftmax(dim=1)(x).data, f.log_softmax(x, 1).data)
+    assert np.array_equal(nn.ReLU()(x).detach().numpy(), f.relu(x).detach().numpy())
+    assert np.array_equal(
+        nn.LeakyReLU(0.3)(x).detach().numpy(), f.leaky_relu(x, 0.3).detach().numpy()
+    )
+    assert np.array_equal(nn.Sigmoid()(x).detach().numpy(), f.sigmoid(x).detach().numpy())
+    assert np.array_equal(nn.Tanh()(x).detach().numpy(), f.tanh(x).detach().numpy())
+    assert np.array_equal(nn.Softmax(dim=0)(x).detach().numpy(), f.softmax(x, 0).detach().numpy())
+    assert np.array_equal(
+        nn.LogSoftmax(dim=1)(x).detach().numpy(), f.log_softmax(x, 1).detach().numpy()
+    )
     assert nn.Identity(54, unused=1)(x) is x
 
 
@@ -191,7 +208,7 @@ def test_flatten_matches_pytorch_shapes():
 def test_dropout_layer_follows_train_and_eval():
     layer = nn.Dropout(0.5)
     x = ag.ones(1000)
-    assert (layer(x).data == 0).any()
+    assert (layer(x).detach().numpy() == 0).any()
     layer.eval()
     assert layer(x) is x
     with pytest.raises(ValueError, match="between 0 and 1"):
@@ -236,17 +253,17 @@ def test_fans_follow_pytorch_for_linear_and_conv_layouts():
 def test_init_spreads(fn, kwargs, expected_std):
     for dtype in ("float32", "float64"):
         t = ag.zeros((100, 200), dtype=dtype)
-        array = t.data
+        array = t.detach().numpy()
         assert fn(t, **kwargs) is t
-        assert t.data is array and t.dtype == dtype  # in place, dtype kept
-        assert abs(t.data.std() - expected_std) < 0.03 * expected_std
+        assert t.detach().numpy() is array and t.dtype == dtype  # in place, dtype kept
+        assert abs(t.detach().numpy().std() - expected_std) < 0.03 * expected_std
 
 
 def test_constant_inits():
     t = ag.zeros((2, 3))
-    assert init.ones_(t).data.sum() == 6
-    assert init.zeros_(t).data.sum() == 0
-    assert np.all(init.constant_(t, 2.5).data == 2.5)
+    assert init.ones_(t).detach().numpy().sum() == 6
+    assert init.zeros_(t).detach().numpy().sum() == 0
+    assert np.all(init.constant_(t, 2.5).detach().numpy() == 2.5)
 
 
 def test_init_errors():

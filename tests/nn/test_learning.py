@@ -11,9 +11,9 @@ from nn.data import DataLoader, TensorDataset, load_digits, pixel_patterns
 def _accuracy(model, x, y):
     model.eval()
     with ag.no_grad():
-        predicted = model(x).data.argmax(axis=1)
+        predicted = model(x).detach().numpy().argmax(axis=1)
     model.train()
-    return float((predicted == y.data).mean())
+    return float((predicted == y.detach().numpy()).mean())
 
 
 def test_linear_softmax_learns_pixel_patterns_perfectly():

@@ -57,8 +57,12 @@ def test_regression_losses_gradients_reach_the_target(data, reduction):
     x, target = _draw_problem(data, "mse_loss")
     target.requires_grad = True
     assert ag.gradcheck(lambda a, b: F.mse_loss(a, b, reduction=reduction), x, target)
-    p = ag.tensor(np.clip(np.abs(x.data) / 10, 0.05, 0.95), dtype="float64", requires_grad=True)
-    y = ag.tensor(np.clip(np.abs(target.data) / 10, 0.0, 1.0), dtype="float64", requires_grad=True)
+    p = ag.tensor(
+        np.clip(np.abs(x.detach().numpy()) / 10, 0.05, 0.95), dtype="float64", requires_grad=True
+    )
+    y = ag.tensor(
+        np.clip(np.abs(target.detach().numpy()) / 10, 0.0, 1.0), dtype="float64", requires_grad=True
+    )
     assert ag.gradcheck(lambda a, b: F.binary_cross_entropy(a, b, reduction=reduction), p, y)
     assert ag.gradcheck(
         lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction), x, y
@@ -100,8 +104,12 @@ def test_losses_match_pytorch(reduction):
             out = fn(xa, target if target.dtype.kind == "i" else ag.tensor(target), **kwargs)
             out.backward(upstream)
             assert out.dtype == np.float32, name
-            np.testing.assert_allclose(out.data, out_t.detach().numpy(), rtol=1e-5, atol=1e-6)
-            np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), rtol=1e-4, atol=1e-6)
+            np.testing.assert_allclose(
+                out.detach().numpy(), out_t.detach().numpy(), rtol=1e-5, atol=1e-6
+            )
+            np.testing.assert_allclose(
+                xa.grad.detach().numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-6
+            )
 
 
 def test_cross_entropy_is_stable_for_huge_logits():
@@ -109,7 +117,7 @@ def test_cross_entropy_is_stable_for_huge_logits():
     loss = F.cross_entropy(x, np.array([1, 1]))
     loss.backward()
     assert loss.item() == pytest.approx(1000.0)
-    np.testing.assert_allclose(x.grad.data, [[0.5, -0.5], [0.0, 0.0]])
+    np.testing.assert_allclose(x.grad.detach().numpy(), [[0.5, -0.5], [0.0, 0.0]])
 
 
 def test_bce_with_logits_is_stable_at_plus_minus_100():
@@ -124,17 +132,21 @@ def test_bce_with_logits_is_stable_at_plus_minus_100():
         xt, torch.tensor(y), reduction="none"
     )
     ref.sum().backward()
-    assert np.all(np.isfinite(out.data)) and np.all(np.isfinite(xa.grad.data))
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), atol=1e-7)  # incl. 0.5 - y at 0
+    assert np.all(np.isfinite(out.detach().numpy())) and np.all(
+        np.isfinite(xa.grad.detach().numpy())
+    )
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        xa.grad.detach().numpy(), xt.grad.numpy(), atol=1e-7
+    )  # incl. 0.5 - y at 0
 
 
 def test_bce_clamps_log_at_minus_100_without_nan_gradient():
     p = ag.tensor([0.0, 1.0, 0.5], requires_grad=True)
     loss = F.binary_cross_entropy(p, ag.tensor([1.0, 0.0, 1.0]), reduction="none")
     loss.sum().backward()
-    np.testing.assert_allclose(loss.data, [100.0, 100.0, np.log(2)], rtol=1e-6)
-    assert np.all(np.isfinite(p.grad.data))
+    np.testing.assert_allclose(loss.detach().numpy(), [100.0, 100.0, np.log(2)], rtol=1e-6)
+    assert np.all(np.isfinite(p.grad.detach().numpy()))
 
 
 @pytest.mark.parametrize("name", LOSSES)

@@ -32,7 +32,7 @@ def test_parameter_is_float_tensor_requiring_grad():
 
 def test_parameter_shares_a_float_array():
     data = np.zeros(3, dtype=np.float64)
-    assert nn.Parameter(data).data is data
+    assert nn.Parameter(data).detach().numpy() is data
 
 
 def test_module_registers_parameters_buffers_and_submodules():
@@ -108,14 +108,14 @@ def test_state_dict_returns_copies():
     layer = nn.Linear(2, 2)
     state = layer.state_dict()
     state["weight"][...] = 7.0
-    assert not np.any(layer.weight.data == 7.0)
+    assert not np.any(layer.weight.detach().numpy() == 7.0)
 
 
 def test_load_state_dict_round_trip_and_in_place():
     a, b = Block(), Block()
-    weight_array = b.fc.weight.data
+    weight_array = b.fc.weight.detach().numpy()
     assert b.load_state_dict(a.state_dict()) == ([], [])
-    assert b.fc.weight.data is weight_array  # copied into, not replaced
+    assert b.fc.weight.detach().numpy() is weight_array  # copied into, not replaced
     for (name, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items()):
         np.testing.assert_array_equal(x, y, err_msg=name)
 
@@ -142,7 +142,7 @@ def test_load_state_dict_non_strict_reports_missing_and_unexpected():
     state = {"weight": np.ones((3, 2)), "other": np.zeros(1)}
     missing, unexpected = model.load_state_dict(state, strict=False)
     assert missing == ["bias"] and unexpected == ["other"]
-    np.testing.assert_array_equal(model.weight.data, np.ones((3, 2), dtype=np.float32))
+    np.testing.assert_array_equal(model.weight.detach().numpy(), np.ones((3, 2), dtype=np.float32))
     assert model.weight.dtype == np.float32
     with pytest.raises(RuntimeError, match="size mismatch"):
         model.load_state_dict({"weight": np.ones((2, 2))}, strict=False)
@@ -198,7 +198,7 @@ def test_repr_nests_like_pytorch():
         "  (0): Linear(in_features=2, out_features=3, bias=True)\n"
         "  (1): Sequential(\n"
         "    (0): ReLU()\n"
-        "    (1): Dropout(p=0.25)\n"
+        "    (1): Dropout(p=0.25, inplace=False)\n"
         "  )\n"
         ")"
     )
@@ -235,7 +235,9 @@ def test_sequential_from_ordered_dict_keeps_names():
     model = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 2)), ("act", nn.Tanh())]))
     assert [n for n, _ in model.named_parameters()] == ["fc.weight", "fc.bias"]
     x = ag.randn(3, 2)
-    np.testing.assert_allclose(model(x).data, np.tanh(model.fc(x).data), rtol=1e-6)
+    np.testing.assert_allclose(
+        model(x).detach().numpy(), np.tanh(model.fc(x).detach().numpy()), rtol=1e-6
+    )
 
 
 def test_sequential_rejects_non_modules():

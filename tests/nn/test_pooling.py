@@ -68,7 +68,7 @@ def test_max_unpool2d_gradient_matches_central_differences(case):
     size = x.shape[2:]
     assert ag.gradcheck(
         lambda t: F.max_unpool2d(t, indices, kernel, output_size=size, **kwargs),
-        ag.Tensor(pooled.data, requires_grad=True),
+        ag.Tensor(pooled.detach().numpy(), requires_grad=True),
     )
 
 
@@ -85,10 +85,12 @@ def test_max_pool2d_second_derivative_matches_central_differences():
 def test_max_pool2d_ties_share_the_gradient_equally():
     x = ag.Tensor(np.array([[[[1.0, 1.0, 0.0, 5.0], [1.0, 0.0, 5.0, 5.0]]]]), requires_grad=True)
     out = F.max_pool2d(x, 2)
-    np.testing.assert_array_equal(out.data, [[[[1.0, 5.0]]]])
+    np.testing.assert_array_equal(out.detach().numpy(), [[[[1.0, 5.0]]]])
     out.backward(np.array([[[[6.0, 9.0]]]]))
     # three tied ones share 6, three tied fives share 9: each share sums to the upstream value
-    np.testing.assert_allclose(x.grad.data, [[[[2.0, 2.0, 0.0, 3.0], [2.0, 0.0, 3.0, 3.0]]]])
+    np.testing.assert_allclose(
+        x.grad.detach().numpy(), [[[[2.0, 2.0, 0.0, 3.0], [2.0, 0.0, 3.0, 3.0]]]]
+    )
 
 
 def test_max_pool2d_ties_split_in_overlapping_windows():
@@ -96,8 +98,8 @@ def test_max_pool2d_ties_split_in_overlapping_windows():
     F.max_pool2d(x, 2, stride=1).sum().backward()
     # each of the four windows hands out 1/4 to each of its four equal elements
     expected = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 4
-    np.testing.assert_allclose(x.grad.data[0, 0], expected)
-    assert x.grad.data.sum() == pytest.approx(4.0)
+    np.testing.assert_allclose(x.grad.detach().numpy()[0, 0], expected)
+    assert x.grad.detach().numpy().sum() == pytest.approx(4.0)
 
 
 # ------------------------------------------------------------------ against PyTorch
@@ -108,11 +110,15 @@ def _check_against_torch(ours, theirs, x, seed):
     leaf = ag.Tensor(x, requires_grad=True)
     torch_leaf = torch.tensor(x, requires_grad=True)
     out, expected = ours(leaf), theirs(torch_leaf)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        out.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-5
+    )
     upstream = np.random.default_rng(seed).normal(size=out.shape)
     out.backward(upstream)
     expected.backward(torch.tensor(upstream))
-    np.testing.assert_allclose(leaf.grad.data, torch_leaf.grad.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        leaf.grad.detach().numpy(), torch_leaf.grad.numpy(), rtol=1e-5, atol=1e-5
+    )
 
 
 @settings(max_examples=25)
@@ -130,7 +136,7 @@ def test_max_pool2d_matches_torch_with_indices(case, seed):
     _, expected = torch.nn.functional.max_pool2d(
         torch.tensor(x), kernel, return_indices=True, **kwargs
     )
-    np.testing.assert_array_equal(indices.data, expected.numpy())
+    np.testing.assert_array_equal(indices.detach().numpy(), expected.numpy())
 
 
 @settings(max_examples=25)
@@ -159,9 +165,9 @@ def test_max_unpool2d_matches_torch(case, seed):
     _check_against_torch(
         lambda t: F.max_unpool2d(t, indices, kernel, output_size=size, **kwargs),
         lambda t: torch.nn.functional.max_unpool2d(
-            t, torch.tensor(indices.data), kernel, output_size=size, **kwargs
+            t, torch.tensor(indices.detach().numpy()), kernel, output_size=size, **kwargs
         ),
-        pooled.data,
+        pooled.detach().numpy(),
         seed,
     )
 
@@ -183,14 +189,16 @@ def test_max_pool2d_tiling_fast_path_matches_torch_in_float32():
 def test_pooling_layers_call_their_functions():
     x = ag.randn(2, 3, 6, 6)
     out, indices = nn.MaxPool2d(2, return_indices=True)(x)
-    np.testing.assert_array_equal(out.data, F.max_pool2d(x, 2).data)
+    np.testing.assert_array_equal(out.detach().numpy(), F.max_pool2d(x, 2).detach().numpy())
     np.testing.assert_array_equal(
-        nn.AvgPool2d(3, stride=1, padding=1)(x).data, F.avg_pool2d(x, 3, stride=1, padding=1).data
+        nn.AvgPool2d(3, stride=1, padding=1)(x).detach().numpy(),
+        F.avg_pool2d(x, 3, stride=1, padding=1).detach().numpy(),
     )
     restored = nn.MaxUnpool2d(2)(out, indices)
     assert restored.shape == x.shape
     np.testing.assert_array_equal(
-        np.sort(restored.data[restored.data != 0]), np.sort(out.data.ravel())
+        np.sort(restored.detach().numpy()[restored.detach().numpy() != 0]),
+        np.sort(out.detach().numpy().ravel()),
     )
     assert repr(nn.MaxPool2d(2)) == (
         "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"

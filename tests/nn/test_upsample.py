@@ -41,25 +41,31 @@ def test_interpolate_matches_torch(case, seed):
     leaf, torch_leaf = ag.Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     out = F.interpolate(leaf, **kwargs)
     expected = torch.nn.functional.interpolate(torch_leaf, mode="nearest", **kwargs)
-    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    np.testing.assert_array_equal(out.detach().numpy(), expected.detach().numpy())
     upstream = np.random.default_rng(seed).normal(size=out.shape)
     out.backward(upstream)
     expected.backward(torch.tensor(upstream))
-    np.testing.assert_allclose(leaf.grad.data, torch_leaf.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        leaf.grad.detach().numpy(), torch_leaf.grad.numpy(), rtol=1e-10, atol=1e-12
+    )
 
 
 def test_interpolate_integer_factor_repeats_each_pixel():
     x = ag.Tensor(np.arange(6.0).reshape(1, 1, 2, 3), requires_grad=True)
     out = F.interpolate(x, scale_factor=(2, 3))
-    np.testing.assert_array_equal(out.data[0, 0], np.kron(x.data[0, 0], np.ones((2, 3))))
+    np.testing.assert_array_equal(
+        out.detach().numpy()[0, 0], np.kron(x.detach().numpy()[0, 0], np.ones((2, 3)))
+    )
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.full((1, 1, 2, 3), 6.0))  # 2 * 3 copies each
+    np.testing.assert_array_equal(
+        x.grad.detach().numpy(), np.full((1, 1, 2, 3), 6.0)
+    )  # 2 * 3 copies each
 
 
 def test_upsample_layer_matches_the_function_and_reprs():
     x = ag.randn(2, 3, 4, 5)
     np.testing.assert_array_equal(
-        nn.Upsample(size=(7, 3))(x).data, F.interpolate(x, size=(7, 3)).data
+        nn.Upsample(size=(7, 3))(x).detach().numpy(), F.interpolate(x, size=(7, 3)).detach().numpy()
     )
     assert repr(nn.Upsample(scale_factor=2)) == "Upsample(scale_factor=2, mode='nearest')"
 
