@@ -659,7 +659,7 @@ def test_fuzz_convolution_layers_match_torch(layer, data):
             assert_listed(refusal, layer, "torch")
         return
     assert not isinstance(theirs, Exception), f"torch refused ({theirs!r}) but we built it"
-    theirs = theirs.double()
+    theirs, ours = theirs.double(), ours.double()  # the input is float64: so are the layers
     _copy_weights(ours, theirs)
     xt = ag.tensor(x, requires_grad=True)
     expected = reference(lambda: theirs(_torch(x)).detach().numpy())
