@@ -52,18 +52,27 @@ def _outer(draw: Draw, spec: OpSpec) -> Sample:
 
 
 EINSUMS = ["ij,jk->ik", "ij->ji", "ij->", "ij->j", "i,i->", "i,j->ij", "bij,bjk->bik",
-           "ij,ij->ij", "ijk->kj", "ij,jk", "i->i"]  # fmt: skip
+           "ij,ij->ij", "ijk->kj", "ij,jk", "i->i", "ii->i", "ii", "iij->ji", "ij,jj->ij",
+           "...ij,...jk->...ik", "...i,...i", "i...->...", "b...,b...->...", "...ii->...i",
+           "ij,i...->j..."]  # fmt: skip
 
 
 @sample_strategy("einsum")
 def _einsum(draw: Draw, spec: OpSpec) -> Sample:
+    """An equation, with size-1 dims (broadcast) and `...` of 0 to 2 dims, some shorter."""
     equation = draw(st.sampled_from(EINSUMS), label="equation")
-    sizes = {c: _side(draw, f"size {c}") for c in sorted(set(equation) - set(",->"))}
-    inputs = equation.split("->")[0].split(",")
-    arrays = [
-        domain_array(draw, tuple(sizes[c] for c in sub), "real", f"x{i}")
-        for i, sub in enumerate(inputs)
-    ]
+    letters = sorted(set(equation) - set(",->."))
+    sizes = {c: _side(draw, f"size {c}") for c in letters}
+    dots = draw(st.lists(st.integers(1, MAX_SIDE), max_size=2), label="... shape")
+    arrays = []
+    for i, sub in enumerate(equation.split("->")[0].split(",")):
+        ones = draw(st.sets(st.sampled_from(letters)), label=f"size-1 letters of x{i}")
+        named = [1 if c in ones else sizes[c] for c in sub.replace("...", "")]
+        if "..." in sub:
+            dropped = draw(st.integers(0, len(dots)), label=f"... dims dropped in x{i}")
+            at = sub.index("...")
+            named[at:at] = dots[dropped:]
+        arrays.append(domain_array(draw, tuple(named), "real", f"x{i}"))
     return Sample((equation, *arrays))
 
 

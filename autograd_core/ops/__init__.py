@@ -11,6 +11,7 @@ ops, ...) are attributes of this package but not public names.
 """
 
 from . import (
+    contraction,
     elementwise,
     indexing,
     linalg,
@@ -26,6 +27,7 @@ from . import (
     unary,
     window,
 )
+from .contraction import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .elementwise import astype  # noqa: F401  (internal primitives, used by nn)
 from .indexing import *  # noqa: F403
@@ -45,7 +47,7 @@ from .window import sliding_window, window_fold, window_max, window_max_scatter 
 # The one explicit list of the package: the families whose names are public.
 FAMILIES = (
     elementwise, unary, logical, reduce, statistics, movement, shaping, rearrange, pieces,
-    sorting, indexing, linalg, special, window,
+    sorting, indexing, linalg, contraction, special, window,
 )  # fmt: skip
 
 # Public functions that are not differentiable ops; every other public name is in REGISTRY
@@ -74,3 +76,4 @@ __all__ += pieces.__all__
 __all__ += sorting.__all__
 __all__ += indexing.__all__
 __all__ += linalg.__all__
+__all__ += contraction.__all__

@@ -1,6 +1,7 @@
 """Matrix multiplication with numpy's rules: 1-d operands, batched and
 broadcast batch axes. Its backward is two more matmuls, so all of the work
-goes through BLAS.
+goes through BLAS. PyTorch's shortcuts (mm, bmm, mv, dot, outer) check their
+operands' dims first, as PyTorch does; einsum is in `einsum`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from .. import workspace
 from ..errors import ShapeError
 from ..function import Function, register
 from ..tensor import Tensor
-from .movement import broadcast_to, expand_dims, reshape
+from .movement import expand_dims, reshape
 
 
 def _swap_last(x: Tensor) -> Tensor:
@@ -196,83 +197,5 @@ def outer(input: Any, vec2: Any) -> Tensor:
 ger = outer
 
 
-def _parse_einsum(equation: str, operands: tuple[np.ndarray, ...]) -> tuple[list[str], str]:
-    """The subscripts of each operand and of the output (implicit mode: sorted single letters)."""
-    equation = equation.replace(" ", "")
-    if "." in equation:
-        raise ValueError(f"einsum: ellipsis ('...') is not supported, got {equation!r}")
-    inputs, arrow, output = equation.partition("->")
-    subscripts = inputs.split(",")
-    if len(subscripts) != len(operands):
-        raise ValueError(
-            f"einsum: {equation!r} names {len(subscripts)} operands, got {len(operands)}"
-        )
-    for sub, array in zip(subscripts, operands):
-        if not sub.isalpha() and sub:
-            raise ValueError(f"einsum: subscripts must be letters, got {sub!r} in {equation!r}")
-        if len(sub) != array.ndim:
-            raise ValueError(
-                f"einsum: subscripts {sub!r} do not fit an operand of shape {array.shape}"
-            )
-        if len(set(sub)) != len(sub):
-            raise ValueError(
-                f"einsum: a letter repeated within one operand ({sub!r}, a diagonal) is not "
-                "supported; take the diagonal first"
-            )
-    if not arrow:
-        letters = "".join(subscripts)
-        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
-    return subscripts, output
-
-
-class Einsum(Function):
-    """out = einsum(equation, *operands);   dL/d(operand k) = einsum of grad with the others"""
-
-    def forward(ctx, *operands, equation):
-        ctx.subscripts, ctx.output = _parse_einsum(equation, operands)
-        ctx.save_for_backward(*operands)
-        return np.einsum(f"{','.join(ctx.subscripts)}->{ctx.output}", *operands, optimize=True)
-
-    def backward(ctx, grad):
-        operands = ctx.saved_tensors
-        grads = []
-        for k, (sub, x) in enumerate(zip(ctx.subscripts, operands)):
-            if not ctx.needs_input_grad[k]:
-                grads.append(None)
-                continue
-            others = [s for i, s in enumerate(ctx.subscripts) if i != k]
-            present = set(ctx.output).union(*others)
-            # NOTE: letters only this operand has were summed away: the gradient is the same
-            # along them, so compute without them and broadcast back.
-            kept = "".join(c for c in sub if c in present)
-            terms = [ctx.output, *others]
-            g = Einsum.apply(
-                grad,
-                *[t for i, t in enumerate(operands) if i != k],
-                equation=f"{','.join(terms)}->{kept}",
-            )
-            if kept != sub:
-                g = reshape(g, tuple(x.shape[i] if c in present else 1 for i, c in enumerate(sub)))
-                g = broadcast_to(g, x.shape)
-            grads.append(g)
-        return tuple(grads)
-
-
-@register("einsum", sample="einsum", reference=lambda equation, *xs: np.einsum(equation, *xs))
-def einsum(equation: str, *operands: Any) -> Tensor:
-    """Einstein summation over the operands' subscripts, as torch.einsum (operands given
-    separately or as one list; explicit `->` output or the implicit one).
-
-    Examples
-    --------
-    >>> import autograd_core as ag
-    >>> ag.einsum("ij,jk->ik", ag.ones((2, 3)), ag.ones((3, 4))).shape
-    (2, 4)
-    """
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
-    return Einsum.apply(*operands, equation=equation)
-
-
-__all__ = ["bmm", "dot", "einsum", "ger", "inner", "matmul", "mm", "mv", "outer"]
+__all__ = ["bmm", "dot", "ger", "inner", "matmul", "mm", "mv", "outer"]
 ALIASES = {"inner": "dot", "ger": "outer"}
