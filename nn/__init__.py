@@ -25,6 +25,7 @@ from .layers import (
     Hardtanh,
     LazyBatchNorm1d,
     LazyBatchNorm2d,
+    LazyConv1d,
     LazyConv2d,
     LazyLinear,
     LeakyReLU,
@@ -54,7 +55,7 @@ from . import onnx
 
 # --- other helpers' imports (conv/pooling/upsample layers, summary): add lines below ---
 # isort: split
-from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, MaxUnpool2d, Upsample
+from .layers import AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool2d, MaxUnpool2d, Upsample
 from .summary import Summary, summary
 
 # isort: split
@@ -81,6 +82,7 @@ __all__ = [
     "Linear",
     "Identity",
     "LazyLinear",
+    "LazyConv1d",
     "LazyConv2d",
     "LazyBatchNorm1d",
     "LazyBatchNorm2d",
@@ -117,6 +119,7 @@ __all__ = [
     "save",
     "load",
     "onnx",
+    "Conv1d",
     "Conv2d",
     "ConvTranspose2d",
     "MaxPool2d",

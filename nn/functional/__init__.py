@@ -36,10 +36,11 @@ from .loss import (
     smooth_l1_loss,
 )
 from .normalization import batch_norm, local_response_norm
+from .padding import pad
 
 # --- other helpers' imports (conv, pooling, upsample): add lines below ---
 # isort: split
-from .conv import conv2d, conv_transpose2d
+from .conv import conv1d, conv2d, conv_transpose2d
 from .pooling import avg_pool2d, max_pool2d, max_unpool2d
 from .upsample import interpolate
 
@@ -75,6 +76,8 @@ __all__ = [
     "linear",
     "dropout",
     "batch_norm",
+    "conv1d",
+    "pad",
     "cross_entropy",
     "nll_loss",
     "mse_loss",

@@ -1,4 +1,4 @@
-"""`conv2d` and `conv_transpose2d`, with PyTorch's arguments and weight layouts (NCHW).
+"""`conv2d`, `conv1d` and `conv_transpose2d`, with PyTorch's arguments and weight layouts (NCHW).
 
 Both are compositions of engine ops, so their gradients come from the
 primitives: convolution is the sliding-window view of the padded input
@@ -13,6 +13,8 @@ image, so BLAS gets few large products.
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
@@ -142,23 +144,37 @@ def conv2d(
     x, weight = as_tensor(input), as_tensor(weight)
     if x.ndim == 3:  # one unbatched (C, H, W) image, as PyTorch takes it
         return conv2d(x.reshape(1, *x.shape), weight, bias, stride, padding, dilation, groups)[0]
-    check_input(x, "conv2d")
-    check_weight(weight, groups, "(out_channels, in_channels/groups, KH, KW)", "conv2d")
+    return convolve(x, weight, bias, stride, padding, dilation, groups, "conv2d")
+
+
+def convolve(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: int,
+    op: str,
+) -> Tensor:
+    """conv2d of a 4-d x, its errors naming `op` (conv1d runs here over a unit height)."""
+    check_input(x, op)
+    check_weight(weight, groups, "(out_channels, in_channels/groups, KH, KW)", op)
     n, channels, height, width = x.shape
     out_channels, group_channels, kh, kw = weight.shape
     if channels % groups or out_channels % groups or channels // groups != group_channels:
         raise ValueError(
-            f"conv2d: input of shape {tuple(x.shape)} and weight of shape {tuple(weight.shape)} "
+            f"{op}: input of shape {tuple(x.shape)} and weight of shape {tuple(weight.shape)} "
             f"do not fit with groups={groups}: expected in_channels ({channels}) and "
             f"out_channels ({out_channels}) divisible by groups and weight.shape[1] == "
             f"in_channels / groups"
         )
     if bias is not None and tuple(bias.shape) != (out_channels,):
-        raise ValueError(f"conv2d: bias must have shape ({out_channels},), got {tuple(bias.shape)}")
-    stride = positive_pair(stride, "stride", "conv2d")
-    dilation = positive_pair(dilation, "dilation", "conv2d")
-    pads = padding_pairs(padding, (kh, kw), stride, dilation, "conv2d")
-    check_fits((height, width), pads, (kh, kw), dilation, "conv2d")
+        raise ValueError(f"{op}: bias must have shape ({out_channels},), got {tuple(bias.shape)}")
+    stride = positive_pair(stride, "stride", op)
+    dilation = positive_pair(dilation, "dilation", op)
+    pads = padding_pairs(padding, (kh, kw), stride, dilation, op)
+    check_fits((height, width), pads, (kh, kw), dilation, op)
 
     cols = sliding_window(pad_spatial(x, pads), (kh, kw), stride, dilation)
     oh, ow = cols.shape[-2:]
@@ -176,6 +192,60 @@ def conv2d(
     if bias is not None:
         out = out + bias.reshape(out_channels, 1, 1)
     return out
+
+
+def single(value: Any, name: str, op: str) -> int:
+    """An int or a 1-tuple of an int as a Python int (PyTorch's 1-d argument forms)."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{op}: {name} must be an int or a 1-tuple of an int, got {value!r}")
+    return int(value)
+
+
+@register("conv1d", sample="nn_conv1d")
+def conv1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """1-d cross-correlation of an (N, C, L) or (C, L) input with weight (out, C/groups, K).
+
+    `stride`, `padding` and `dilation` are ints (or 1-tuples); `padding` may
+    also be "valid" or "same". Computed as `conv2d` over a unit height, the
+    same sums in the same order. OL = (L + 2 * padding - dilation * (K - 1) - 1) // stride + 1.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> conv1d(ag.ones((1, 1, 4)), ag.ones((1, 1, 2)), padding=1)
+    tensor([[[1., 2., 2., 2., 1.]]])
+    """
+    x, weight = as_tensor(input), as_tensor(weight)
+    if x.ndim not in (2, 3):
+        raise ValueError(
+            f"conv1d: expected a 3-d input (N, C, L) or an unbatched 2-d one (C, L), got shape "
+            f"{tuple(x.shape)}"
+        )
+    if weight.ndim != 3:
+        raise ValueError(
+            f"conv1d: weight must have shape (out_channels, in_channels/groups, K), got "
+            f"{tuple(weight.shape)}"
+        )
+    if x.ndim == 2:  # one unbatched (C, L) sequence, as PyTorch takes it
+        return conv1d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups)[0]
+    if not isinstance(padding, str):
+        padding = (0, single(padding, "padding", "conv1d"))
+    stride = (1, single(stride, "stride", "conv1d"))
+    dilation = (1, single(dilation, "dilation", "conv1d"))
+    # (N, C, L) -> (N, C, 1, L) and (out, C/groups, K) -> (out, C/groups, 1, K)
+    x4, w4 = x.unsqueeze(-2), weight.unsqueeze(-2)
+    out = convolve(x4, w4, bias, stride, padding, dilation, groups, "conv1d")
+    return out.squeeze(-2)  # (N, out, 1, OL) -> (N, out, OL)
 
 
 @register("conv_transpose2d", sample="nn_conv_transpose2d")

@@ -317,3 +317,46 @@ def _interpolate(draw: Draw, spec: OpSpec) -> Sample:
     if any(int(n * factor) < 1 for n in spatial):
         factor = 2
     return Sample((x,), {"scale_factor": factor})
+
+
+@sample_strategy("nn_pad")
+def _pad(draw: Draw, spec: OpSpec) -> Sample:
+    """F.pad: 1-3 padded trailing dims after 1-2 more, widths within each mode's limits
+    (some negative: a crop), last dim first as PyTorch orders them."""
+    mode = draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]), label="mode")
+    sides = [draw(st.integers(1, 3), label="side") for _ in range(draw(st.integers(1, 3)))]
+    lead = [draw(st.integers(1, 2), label="lead") for _ in range(draw(st.integers(1, 2)))]
+    widths: list[int] = []
+    for n in reversed(sides):
+        high = {"constant": 2, "reflect": n - 1, "replicate": 2, "circular": n}[mode]
+        before, after = (draw(st.integers(-1, high), label="width") for _ in "ab")
+        if n + before + after < 0:
+            after = 0
+        if mode == "circular":  # the crop comes first, then at most one wrap of what is left
+            kept = n - max(-before, 0) - max(-after, 0)
+            before, after = min(before, kept), min(after, kept)
+        widths += [before, after]
+    options: dict = {"mode": mode}
+    if mode == "constant":
+        options["value"] = draw(st.sampled_from([0.0, 1.5]), label="value")
+    x = domain_array(draw, (*lead, *sides), "real", "input")
+    return Sample((x, tuple(widths)), options)
+
+
+@sample_strategy("nn_conv1d")
+def _conv1d(draw: Draw, spec: OpSpec) -> Sample:
+    """conv1d: an (N, C, L) or (C, L) input, weight (out, C/groups, K), int or string padding."""
+    groups = draw(st.integers(1, 2), label="groups")
+    channels, out = (groups * draw(st.integers(1, 2), label=label) for label in ("in", "out"))
+    limits = (("kernel", 3), ("stride", 2), ("dilation", 2))
+    k, stride, dilation = (draw(st.integers(1, high), label=label) for label, high in limits)
+    padding = draw(st.sampled_from([0, 1, 2, "valid"] + (["same"] if stride == 1 else [])))
+    width = 0 if isinstance(padding, str) and padding == "valid" else padding
+    length = max(1, dilation * (k - 1) + 1 - 2 * (width if isinstance(width, int) else 0))
+    length += draw(st.integers(0, 2), label="extra length")
+    lead = () if draw(st.booleans(), label="unbatched") else (draw(st.integers(1, 2)),)
+    x = domain_array(draw, (*lead, channels, length), "real", "input")
+    weight = domain_array(draw, (out, channels // groups, k), "real", "weight")
+    bias = domain_array(draw, (out,), "real", "bias") if draw(st.booleans(), label="bias") else None
+    options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    return Sample((x, weight, bias), options)

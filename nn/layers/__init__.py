@@ -20,13 +20,13 @@ from .activation import (
 )
 from .dropout import Dropout
 from .flatten import Flatten
-from .lazy import LazyBatchNorm1d, LazyBatchNorm2d, LazyConv2d, LazyLinear
+from .lazy import LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d, LazyConv2d, LazyLinear
 from .linear import Identity, Linear
 from .normalization import BatchNorm1d, BatchNorm2d
 
 # --- other helpers' imports (conv, pooling, upsample layers): add lines below ---
 # isort: split
-from .conv import Conv2d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .pooling import AvgPool2d, MaxPool2d, MaxUnpool2d
 from .upsample import Upsample
 
@@ -40,6 +40,7 @@ __all__ = [
     "Linear",
     "Identity",
     "LazyLinear",
+    "LazyConv1d",
     "LazyConv2d",
     "LazyBatchNorm1d",
     "LazyBatchNorm2d",
@@ -60,6 +61,7 @@ __all__ = [
     "Softplus",
     "Hardtanh",
     "ReLU6",
+    "Conv1d",
     "Conv2d",
     "ConvTranspose2d",
     "MaxPool2d",

@@ -1,4 +1,4 @@
-"""Lazy layers: `LazyLinear`, `LazyConv2d`, `LazyBatchNorm1d`, `LazyBatchNorm2d`.
+"""Lazy layers: `LazyLinear`, `LazyConv1d`, `LazyConv2d`, `LazyBatchNorm1d`, `LazyBatchNorm2d`.
 
 Each is built without its input size; the first forward reads it from the
 input (`in_features`, `in_channels`, `num_features`: axis -1 for Linear,
@@ -19,7 +19,7 @@ from autograd_core import Tensor
 
 from ..module import Module, Parameter
 from ._checks import check_tensor
-from .conv import Conv2d
+from .conv import Conv1d, Conv2d
 from .linear import Linear
 from .normalization import BatchNorm1d, BatchNorm2d
 
@@ -57,13 +57,17 @@ class _Lazy(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         check_tensor(self, x)
-        if not isinstance(x, Tensor) or x.ndim == 0 or x.ndim <= self.size_axis:
+        axis = self._size_axis(x) if isinstance(x, Tensor) else self.size_axis
+        if not isinstance(x, Tensor) or x.ndim == 0 or x.ndim <= axis:
             raise ValueError(
                 f"{type(self).__name__}: cannot read {self.size_name} from an input of shape "
-                f"{getattr(x, 'shape', None)} (axis {self.size_axis})"
+                f"{getattr(x, 'shape', None)} (axis {axis})"
             )
-        self._materialise(int(x.shape[self.size_axis]))
+        self._materialise(int(x.shape[axis]))
         return self(x)
+
+    def _size_axis(self, x: Tensor) -> int:
+        return self.size_axis
 
     def _materialise(self, size: int) -> None:
         args, kwargs = self._lazy_arguments
@@ -105,7 +109,7 @@ class LazyLinear(_Lazy):
 class LazyConv2d(_Lazy):
     """`Conv2d` whose in_channels is read from the first input (axis 1)."""
 
-    cls_to_become = Conv2d
+    cls_to_become: ClassVar[type[Module]] = Conv2d
     size_name = "in_channels"
     size_axis = 1
 
@@ -118,11 +122,34 @@ class LazyConv2d(_Lazy):
         dilation: Any = 1,
         groups: int = 1,
         bias: bool = True,
+        padding_mode: str = "zeros",
         dtype: Any = None,
     ) -> None:
         if groups != 1:
-            raise ValueError("LazyConv2d: groups must be 1 (in_channels is not known yet)")
-        super().__init__(out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype)
+            raise ValueError(
+                f"{type(self).__name__}: groups must be 1 (in_channels is not known yet)"
+            )
+        super().__init__(
+            out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype
+        )
+
+    def _size_axis(self, x: Tensor) -> int:
+        """Channels: axis 0 of an unbatched input, as in PyTorch, else axis 1."""
+        return 0 if x.ndim == self.cls_to_become.dims + 1 else 1  # type: ignore[attr-defined]
+
+
+class LazyConv1d(LazyConv2d):
+    """`Conv1d` whose in_channels is read from the first input (axis 1 of (N, C, L)).
+
+    Examples
+    --------
+    >>> import nn, autograd_core as ag
+    >>> layer = nn.LazyConv1d(4, 3)
+    >>> layer(ag.ones((5, 8))).shape, type(layer).__name__, layer.weight.shape
+    ((4, 6), 'Conv1d', (4, 5, 3))
+    """
+
+    cls_to_become = Conv1d
 
 
 class _LazyBatchNorm(_Lazy):
