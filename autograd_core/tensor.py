@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import as_array, get_default_dtype
-from .errors import DTypeError
+from .errors import ArgumentError, DTypeError
 from .size import Size
 from .surface import TensorSurface
 from .tensor_inplace import InPlaceMethods
@@ -136,6 +136,11 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise ArgumentError(
+                f"item: a tensor with {self._data.size} elements (shape {self.shape}) cannot be "
+                "converted to a Python number; index one element first, or use .tolist()"
+            )
         return self._data.item()
 
     def numpy(self) -> np.ndarray:

@@ -230,6 +230,8 @@ BAD_INPUTS = [
     "ones(2, 2).max(5)",
     "ones(2, 3).backward(ones(3))",
     "ones(2, requires_grad=True).sum().backward(ones(3))",
+    "ones(3).item()",
+    "zeros(0).item()",
 ]
 
 
