@@ -55,7 +55,17 @@ from . import onnx
 
 # --- other helpers' imports (conv/pooling/upsample layers, summary): add lines below ---
 # isort: split
-from .layers import AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool2d, MaxUnpool2d, Upsample
+from .layers import (
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    ConvTranspose2d,
+    Embedding,
+    LayerNorm,
+    MaxPool2d,
+    MaxUnpool2d,
+    Upsample,
+)
 from .summary import Summary, summary
 
 # isort: split
@@ -120,6 +130,8 @@ __all__ = [
     "load",
     "onnx",
     "Conv1d",
+    "Embedding",
+    "LayerNorm",
     "Conv2d",
     "ConvTranspose2d",
     "MaxPool2d",

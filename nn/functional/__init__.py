@@ -35,8 +35,9 @@ from .loss import (
     multi_margin_loss,
     smooth_l1_loss,
 )
-from .normalization import batch_norm, local_response_norm
+from .normalization import batch_norm, layer_norm, local_response_norm, normalize
 from .padding import pad
+from .sparse import embedding, one_hot
 
 # --- other helpers' imports (conv, pooling, upsample): add lines below ---
 # isort: split
@@ -57,6 +58,7 @@ from .adaptive_pooling import (
 # What the registry's hypothesis suite cannot check, and why (every other name is registered).
 NOT_IN_REGISTRY = {
     "dropout": "a random mask each call; tests/nn/test_functional.py checks its gradient",
+    "one_hot": "integer output; tests/nn/test_embedding_layer_norm.py compares it with torch",
 }
 
 __all__ = [
@@ -76,6 +78,10 @@ __all__ = [
     "linear",
     "dropout",
     "batch_norm",
+    "embedding",
+    "one_hot",
+    "layer_norm",
+    "normalize",
     "conv1d",
     "pad",
     "cross_entropy",

@@ -1,4 +1,5 @@
 """`batch_norm`: normalise each channel over the batch (and spatial) axes, as PyTorch does;
+`layer_norm`: normalise each sample over its last dims; `normalize`: divide by a p-norm;
 `local_response_norm`: AlexNet's normalisation across neighbouring channels.
 
 Training normalises with the batch mean and the biased batch variance and
@@ -9,13 +10,17 @@ The channel axis is axis 1: (N, C), (N, C, L) and (N, C, H, W) all work.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.errors import ShapeError
 from autograd_core.function import register
 
 from .. import functional as F  # noqa: N812 (looked up at call time, so nn.onnx sees the call)
+from ._convert import as_tensor
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -132,3 +137,66 @@ def local_response_norm(
     means = F.avg_pool2d(padded, (size, 1), stride=1)
     divisor = (means * alpha + k) ** beta
     return x / divisor.reshape(x.shape)
+
+
+@register("layer_norm", sample="nn_layer_norm")
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias over the last dims, `normalized_shape`.
+
+    mean and the biased variance are taken per sample over those dims; weight
+    and bias (if given) have shape `normalized_shape`.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> layer_norm(ag.tensor([[1.0, 3.0]]), (2,), eps=0.0)
+    tensor([[-1.,  1.]])
+    """
+    x = as_tensor(input)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape or x.ndim < len(shape) or tuple(x.shape[x.ndim - len(shape) :]) != shape:
+        raise ShapeError(
+            f"layer_norm: normalized_shape {shape} must be the last dims of the input, got "
+            f"input of shape {tuple(x.shape)}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise ShapeError(
+                f"layer_norm: {name} must have shape {shape} (normalized_shape), got "
+                f"{tuple(t.shape)}"
+            )
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    mean = x.mean(dim=dims, keepdim=True)
+    centred = x - mean
+    var = (centred * centred).mean(dim=dims, keepdim=True)
+    out = centred / ag.sqrt(var + eps)
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+@register("normalize", sample="nn_normalize")
+def normalize(
+    input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None
+) -> Tensor:
+    """x / max(||x||_p, eps) along `dim`: unit p-norm vectors (a zero vector stays zero).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> normalize(ag.tensor([[3.0, 4.0]]))
+    tensor([[0.6, 0.8]])
+    """
+    if out is not None:
+        raise TypeError("normalize: out= is not supported (the result is a new tensor)")
+    x = as_tensor(input)
+    norm = ag.norm(x, p, dim=dim, keepdim=True)
+    return x / ag.clamp(norm, min=eps)

@@ -360,3 +360,42 @@ def _conv1d(draw: Draw, spec: OpSpec) -> Sample:
     bias = domain_array(draw, (out,), "real", "bias") if draw(st.booleans(), label="bias") else None
     options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
     return Sample((x, weight, bias), options)
+
+
+@sample_strategy("nn_layer_norm")
+def _layer_norm(draw: Draw, spec: OpSpec) -> Sample:
+    """layer_norm: 1-2 normalised trailing dims (more than one value), optional affine."""
+    shape = draw(shapes(min_dims=1, max_dims=3), label="shape")
+    count = draw(st.integers(1, len(shape)), label="normalised dims")
+    normalized = shape[len(shape) - count :]
+    if int(np.prod(normalized)) < 2:
+        shape, normalized = (*shape[: len(shape) - count], 2), (2,)
+    # distinct values: equal ones have variance 0, where 1/sqrt(eps) is steep
+    (x,) = distinct_arrays(draw, [shape], "input")
+    affine = draw(st.booleans(), label="affine")
+    weight = domain_array(draw, normalized, "real", "weight") if affine else None
+    bias = domain_array(draw, normalized, "real", "bias") if affine else None
+    eps = draw(st.sampled_from([1e-5, 0.1]), label="eps")
+    return Sample((x, normalized, weight, bias), {"eps": eps})
+
+
+@sample_strategy("nn_normalize")
+def _normalize(draw: Draw, spec: OpSpec) -> Sample:
+    """normalize: p in {1, 2, 3}, a dim of the input; entries away from the kink of |x| at 0."""
+    shape = draw(shapes(min_dims=1, min_side=1), label="shape")
+    x = domain_array(draw, shape, "nonzero", "input")
+    dim = draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    return Sample((x,), {"p": draw(st.sampled_from([1.0, 2.0, 3.0]), label="p"), "dim": dim})
+
+
+@sample_strategy("nn_embedding")
+def _embedding(draw: Draw, spec: OpSpec) -> Sample:
+    """embedding: integer indices of any shape (repeats included) and a weight. (padding_idx
+    is left out: by design its row gets no gradient, which central differences would see;
+    tests/nn/test_embedding_layer_norm.py compares it with torch.)"""
+    rows, width = draw(st.integers(1, 4), label="rows"), draw(st.integers(1, 3), label="dim")
+    shape = draw(shapes(max_dims=2), label="index shape")
+    count = int(np.prod(shape))
+    index = draw(st.lists(st.integers(0, rows - 1), min_size=count, max_size=count), label="index")
+    weight = domain_array(draw, (rows, width), "real", "weight")
+    return Sample((np.asarray(index, dtype=np.int64).reshape(shape), weight))

@@ -28,10 +28,11 @@ from .normalization import BatchNorm1d, BatchNorm2d
 # isort: split
 from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .pooling import AvgPool2d, MaxPool2d, MaxUnpool2d
+from .sparse import Embedding
 from .upsample import Upsample
 
 # isort: split
-from .normalization import LocalResponseNorm
+from .normalization import LayerNorm, LocalResponseNorm
 from .pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d
 
 # --- end of other helpers' imports ---
@@ -62,6 +63,8 @@ __all__ = [
     "Hardtanh",
     "ReLU6",
     "Conv1d",
+    "Embedding",
+    "LayerNorm",
     "Conv2d",
     "ConvTranspose2d",
     "MaxPool2d",

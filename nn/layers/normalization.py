@@ -1,5 +1,5 @@
-"""Batch normalisation layers `BatchNorm1d` and `BatchNorm2d`, with PyTorch's buffers, and
-`LocalResponseNorm` (AlexNet's).
+"""Batch normalisation layers `BatchNorm1d` and `BatchNorm2d`, with PyTorch's buffers,
+`LayerNorm`, and `LocalResponseNorm` (AlexNet's).
 
 The parameters (`weight`, `bias`) and buffers (`running_mean`,
 `running_var`, `num_batches_tracked`) carry PyTorch's names, so state dicts
@@ -7,6 +7,8 @@ move between the two libraries unchanged.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -171,3 +173,61 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class LayerNorm(Module):
+    """Normalise each sample over its last dims (`normalized_shape`), then scale and shift
+    elementwise, as PyTorch's `LayerNorm`: weight (ones) and bias (zeros) of that shape.
+
+    Examples
+    --------
+    >>> import nn, autograd_core as ag
+    >>> norm = nn.LayerNorm(4)
+    >>> norm(ag.randn(2, 3, 4)).shape, norm.weight.shape
+    ((2, 3, 4), (4,))
+    """
+
+    def __init__(
+        self,
+        normalized_shape: Any,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
+        self.normalized_shape = tuple(int(n) for n in shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        if elementwise_affine:
+            self.weight = Parameter(np.empty(self.normalized_shape, dtype=dtype))
+            if bias:
+                self.bias = Parameter(np.empty(self.normalized_shape, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """weight to 1 and bias to 0."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        check_tensor(self, x)
+        count = len(self.normalized_shape)
+        if x.ndim < count or tuple(x.shape[x.ndim - count :]) != self.normalized_shape:
+            raise input_error(self, x, f"(*, {', '.join(map(str, self.normalized_shape))})")
+        check_dtype(self, x, self.weight, self.bias)
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        )
