@@ -273,3 +273,29 @@ def _topk(draw: Draw, spec: OpSpec) -> Sample:
     dim = _dim(draw, len(shape))
     k = draw(st.integers(0, shape[dim] if shape else 1), label="k")
     return Sample((x, k), {"dim": dim, "largest": draw(st.booleans(), label="largest")})
+
+
+# ----------------------------------------------------------------- diagonals
+
+
+@sample_strategy("diagonal")
+def _diagonal(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=2, min_side=0), label="shape")
+    dim1, dim2 = draw(st.permutations(range(len(shape))), label="dims")[:2]
+    if draw(st.booleans(), label="negative dim1"):
+        dim1 -= len(shape)
+    offset = draw(st.integers(-3, 3), label="offset")
+    x = domain_array(draw, shape, "real", "x")
+    return Sample((x,), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+@sample_strategy("diag")
+def _diag(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1, max_dims=2, min_side=0), label="shape")
+    return Sample((domain_array(draw, shape, "real", "x"), draw(st.integers(-2, 2), label="k")))
+
+
+@sample_strategy("trace")
+def _trace(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=2, max_dims=2, min_side=0), label="shape")
+    return Sample((domain_array(draw, shape, "real", "x"),))

@@ -47,6 +47,18 @@ class OpMethods:
     def tan(self) -> Tensor:
         return _ops.tan(self)
 
+    def log2(self) -> Tensor:
+        return _ops.log2(self)
+
+    def log10(self) -> Tensor:
+        return _ops.log10(self)
+
+    def exp2(self) -> Tensor:
+        return _ops.exp2(self)
+
+    def erf(self) -> Tensor:
+        return _ops.erf(self)
+
     def sign(self) -> Tensor:
         return _ops.sign(self)
 
@@ -242,7 +254,31 @@ class OpMethods:
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
         return _ops.unbind(self, dim)
 
-    # ----------------------------------------------------------------- sorting
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return _ops.diagonal(self, offset, dim1, dim2)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return _ops.diag(self, diagonal)
+
+    def trace(self) -> Tensor:
+        return _ops.trace(self)
+
+    # --------------------------------------------------------- sorting, finding
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return _ops.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self) -> Tensor:
+        return _ops.argwhere(self)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, **kw: Any) -> Any:
+        return _ops.unique(self, sorted, return_inverse, **kw)
+
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, **kw: Any) -> Tensor:
+        return _ops.isclose(self, other, rtol, atol, **kw)
+
+    def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, **kw: Any) -> bool:
+        return _ops.allclose(self, other, rtol, atol, **kw)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         return _ops.sort(self, dim, descending, stable)

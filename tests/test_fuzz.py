@@ -482,6 +482,30 @@ def test_fuzz_equal_is_one_bool(data):
 
 
 @given(data=st.data())
+def test_fuzz_nonzero_argwhere_unique(data):
+    a = data.draw(arrays(), label="x")
+    check(lambda: ag.nonzero(tensor(a)), lambda: np.argwhere(a), "nonzero")
+    check(lambda: ag.argwhere(tensor(a)), lambda: np.argwhere(a), "argwhere")
+    for ours, ref in zip(ag.nonzero(tensor(a), as_tuple=True), np.nonzero(np.atleast_1d(a))):
+        np.testing.assert_array_equal(np.asarray(ours), ref)
+    values, inverse, counts = ag.unique(tensor(a), return_inverse=True, return_counts=True)
+    expected = np.unique(a, return_inverse=True, return_counts=True)
+    for ours, ref in zip((values, inverse, counts), expected):
+        np.testing.assert_array_equal(np.asarray(ours), np.reshape(ref, np.shape(ours)))
+    check(lambda: ag.unique(tensor(a)), lambda: np.unique(a), "unique")
+
+
+@given(data=st.data())
+def test_fuzz_isclose_allclose(data):
+    a, b = data.draw(arrays(dtypes=FLOATS), label="x"), data.draw(arrays(dtypes=FLOATS), label="y")
+    equal_nan = data.draw(st.booleans(), label="equal_nan")
+    check(lambda: ag.isclose(tensor(a), tensor(b), equal_nan=equal_nan),
+          lambda: np.isclose(a, b, equal_nan=equal_nan), "isclose")  # fmt: skip
+    check(lambda: ag.allclose(tensor(a), tensor(b), equal_nan=equal_nan),
+          lambda: np.allclose(a, b, equal_nan=equal_nan), "allclose")  # fmt: skip
+
+
+@given(data=st.data())
 def test_fuzz_argsort_any_dtype_nan_and_ties(data):
     a = data.draw(arrays(max_side=4), label="x")
     dim = data.draw(st.integers(-a.ndim - 1, a.ndim), label="dim")
@@ -850,7 +874,7 @@ FUZZED = {
     *UNARY, *BINARY, *REDUCTIONS, "softmax", "log_softmax", "argmax", "argmin", "where",
     "clip", "astype", "reshape", "transpose", "flatten", "squeeze", "expand_dims",
     "broadcast_to", "concatenate", "stack", "pad", "getitem", "matmul", "view", "argsort",
-    "equal",
+    "equal", "nonzero", "argwhere", "unique", "isclose", "allclose",
 }  # fmt: skip
 
 

@@ -12,7 +12,9 @@ ops, ...) are attributes of this package but not public names.
 
 from . import (
     contraction,
+    diagonals,
     elementwise,
+    finding,
     indexing,
     linalg,
     logical,
@@ -28,8 +30,10 @@ from . import (
     window,
 )
 from .contraction import *  # noqa: F403
+from .diagonals import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .elementwise import astype  # noqa: F401  (internal primitives, used by nn)
+from .finding import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .logical import *  # noqa: F403
@@ -40,6 +44,7 @@ from .rearrange import *  # noqa: F403
 from .reduce import *  # noqa: F403
 from .shaping import *  # noqa: F403
 from .sorting import *  # noqa: F403
+from .special import *  # noqa: F403
 from .statistics import *  # noqa: F403
 from .unary import *  # noqa: F403
 from .window import sliding_window, window_fold, window_max, window_max_scatter  # noqa: F401
@@ -47,7 +52,7 @@ from .window import sliding_window, window_fold, window_max, window_max_scatter 
 # The one explicit list of the package: the families whose names are public.
 FAMILIES = (
     elementwise, unary, logical, reduce, statistics, movement, shaping, rearrange, pieces,
-    sorting, indexing, linalg, contraction, special, window,
+    sorting, finding, indexing, linalg, contraction, diagonals, special, window,
 )  # fmt: skip
 
 # Public functions that are not differentiable ops; every other public name is in REGISTRY
@@ -77,3 +82,6 @@ __all__ += sorting.__all__
 __all__ += indexing.__all__
 __all__ += linalg.__all__
 __all__ += contraction.__all__
+__all__ += special.__all__
+__all__ += finding.__all__
+__all__ += diagonals.__all__

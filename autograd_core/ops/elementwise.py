@@ -464,8 +464,13 @@ def minimum(x: Any, y: Any) -> Tensor:
     return Minimum.apply(x, y)
 
 
-def where(condition: Any, x: Any, y: Any) -> Tensor:
-    """Choose x where `condition` is true and y elsewhere, broadcasting all three."""
+def where(condition: Any, x: Any = None, y: Any = None) -> Any:
+    """Choose x where `condition` is true and y elsewhere, broadcasting all three; with
+    the condition alone, `nonzero(condition, as_tuple=True)` (as torch.where)."""
+    if x is None and y is None:
+        from .finding import nonzero
+
+        return nonzero(condition, as_tuple=True)
     condition = np.asarray(condition)
     if condition.dtype != bool:
         raise TypeError(f"where: condition must be boolean, got dtype {condition.dtype}")

@@ -120,6 +120,42 @@ def not_equal(x: Any, y: Any) -> Tensor:
 ne, lt, le, gt, ge = not_equal, less, less_equal, greater, greater_equal
 
 
+def isclose(
+    input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
+    """True where |input - other| <= atol + rtol * |other|, with broadcasting.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.isclose(ag.tensor([1.0, 2.0]), ag.tensor([1.0 + 1e-9, 2.1]))
+    tensor([ True, False])
+    """
+    return _boolean(_close("isclose", input, other, rtol, atol, equal_nan))
+
+
+def _close(op: str, x: Any, y: Any, rtol: float, atol: float, equal_nan: bool) -> np.ndarray:
+    a, b = _array(x), _array(y)
+    try:
+        return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except ValueError:
+        raise ShapeError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast") from None
+
+
+def allclose(
+    input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """True if `isclose` holds everywhere (one bool, as torch.allclose).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.allclose(ag.tensor([1.0, 2.0]), ag.tensor([1.0, 2.0 + 1e-9]))
+    True
+    """
+    return bool(np.all(_close("allclose", input, other, rtol, atol, equal_nan)))
+
+
 def isnan(input: Any) -> Tensor:
     """True where x is NaN.
 
@@ -247,9 +283,9 @@ def any(
 
 
 __all__ = [
-    "all", "any", "eq", "equal", "ge", "greater", "greater_equal", "gt", "isfinite", "isinf",
-    "isnan", "le", "less", "less_equal", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "lt", "ne", "not_equal",
+    "all", "allclose", "any", "eq", "equal", "ge", "greater", "greater_equal", "gt", "isclose",
+    "isfinite", "isinf", "isnan", "le", "less", "less_equal", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "lt", "ne", "not_equal",
 ]  # fmt: skip
 ALIASES = {"ne": "not_equal", "lt": "less", "le": "less_equal", "gt": "greater",
            "ge": "greater_equal"}  # fmt: skip

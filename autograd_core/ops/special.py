@@ -48,6 +48,8 @@ def _erf(x: np.ndarray) -> np.ndarray:
 class Erf(Function):
     """out = erf(x);   dL/dx = grad * 2/sqrt(pi) * exp(-x**2)"""
 
+    promotion = "float"
+
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return _erf(x)
@@ -63,10 +65,10 @@ def erf(x: Any) -> Tensor:
     Examples
     --------
     >>> import autograd_core as ag
-    >>> erf(ag.tensor([0.0, 10.0]))
+    >>> ag.erf(ag.tensor([0.0, 10.0]))
     tensor([0., 1.])
     """
     return Erf.apply(x)
 
 
-__all__: list[str] = []  # erf is the building block of gelu, kept internal
+__all__ = ["erf"]

@@ -5,6 +5,7 @@ ceil and round (whose gradient is 0 everywhere, as in PyTorch).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from .elementwise import Mul
 
 _INTEGERS = (-2.0, -1.0, 0.0, 1.0, 2.0)  # the steps of floor and ceil on [-2, 2]
 _HALVES = (-1.5, -0.5, 0.5, 1.5)  # the steps of round
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
 @register("rsqrt", sample="unary", domains=("positive",), reference=lambda x: 1 / np.sqrt(x))
@@ -108,6 +110,52 @@ class Expm1(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
         return (grad * (out + 1),)
+
+
+@register("log2", sample="unary", domains=("positive",), reference=np.log2)
+class Log2(Function):
+    """out = log2(x);   dL/dx = grad / (x ln 2)"""
+
+    promotion = "float"
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log2(x)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return (grad / (x * _LN2),)
+
+
+@register("log10", sample="unary", domains=("positive",), reference=np.log10)
+class Log10(Function):
+    """out = log10(x);   dL/dx = grad / (x ln 10)"""
+
+    promotion = "float"
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log10(x)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return (grad / (x * _LN10),)
+
+
+@register("exp2", sample="unary", reference=np.exp2)
+class Exp2(Function):
+    """out = 2**x;   dL/dx = grad * out * ln 2"""
+
+    promotion = "float"
+
+    def forward(ctx, x):
+        out = np.exp2(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return (grad * out * _LN2,)
 
 
 class _Step(Function):
@@ -246,6 +294,28 @@ def expm1(input: Any) -> Tensor:
     return Expm1.apply(input)
 
 
+def log2(input: Any) -> Tensor:
+    """Logarithm to base 2, elementwise.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.log2(ag.tensor([1.0, 8.0])), ag.log10(ag.tensor([100.0])), ag.exp2(ag.tensor([3.0]))
+    (tensor([0., 3.]), tensor([2.]), tensor([8.]))
+    """
+    return Log2.apply(input)
+
+
+def log10(input: Any) -> Tensor:
+    """Logarithm to base 10, elementwise."""
+    return Log10.apply(input)
+
+
+def exp2(input: Any) -> Tensor:
+    """2 to the power x, elementwise."""
+    return Exp2.apply(input)
+
+
 def sign(input: Any) -> Tensor:
     """-1, 0 or 1 by the sign of x; gradient 0.
 
@@ -311,5 +381,5 @@ def round(input: Any, *, decimals: int = 0) -> Tensor:
 
 __all__ = [
     "ceil", "cos", "expm1", "floor", "log1p", "round", "rsqrt", "sign", "sin", "square", "tan",
-    "trunc",
+    "trunc", "log2", "log10", "exp2",
 ]  # fmt: skip

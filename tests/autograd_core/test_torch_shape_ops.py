@@ -68,6 +68,26 @@ SIGNATURES = {
     "topk_k0": (lambda m, x: m.topk(x, 0), [(3, 4)]),
     "topk_0d": (lambda m, x: m.topk(x, 1), [()]),
     "max_dim_named": (lambda m, x: m.max(x, 1), [(3, 4)]),
+    "log2_log10_exp2": (lambda m, x: m.log2(x.abs() + 1) + x.abs().log10() + x.exp2(), [(2, 3)]),
+    "erf": (lambda m, x: m.erf(x) + x.erf(), [(2, 3)]),
+    "diagonal": (lambda m, x: m.diagonal(x) + x.diagonal(0), [(3, 3)]),
+    "diagonal_offset_dims": (lambda m, x: m.diagonal(x, -1, 2, 0), [(3, 2, 4)]),
+    "diagonal_offset_past": (lambda m, x: x.diagonal(5), [(3, 3)]),
+    "diag_vector": (lambda m, x: m.diag(x) + x.diag(1)[:3, :3] + m.diag(x, -2)[2:, :3], [(3,)]),
+    "diag_matrix": (lambda m, x: m.diag(x, 1), [(3, 4)]),
+    "trace": (lambda m, x: m.trace(x) + x.trace(), [(3, 4)]),
+    "nonzero": (lambda m, x: (m.nonzero(x > 0), x.argwhere(), m.argwhere(x > 1)), [(3, 4)]),
+    "nonzero_as_tuple": (lambda m, x: m.nonzero(x > 0, as_tuple=True), [(3, 4)]),
+    "where_condition_only": (lambda m, x: m.where(x > 0), [(3, 4)]),
+    "unique": (
+        lambda m, x: m.unique((x * 2).round().detach(), return_inverse=True, return_counts=True),
+        [(3, 4)],
+    ),
+    "unique_method": (lambda m, x: (x > 0).unique(), [(3, 4)]),
+    "isclose_allclose": (
+        lambda m, x, y: (m.isclose(x, x + 1e-9), x.isclose(y), m.tensor(m.allclose(x, x + 1e-9))),
+        [(2, 3), (3,)],
+    ),
 }
 
 
@@ -135,6 +155,11 @@ ERRORS = {
     "unbind_dim": (lambda m, x: x.unbind(2), [(3, 2)], IndexError),
     "sort_dim": (lambda m, x: m.sort(x, 2), [(3, 2)], IndexError),
     "topk_too_many": (lambda m, x: m.topk(x, 3), [(3, 2)], RuntimeError),
+    "diagonal_1d": (lambda m, x: m.diagonal(x), [(3,)], IndexError),
+    "diagonal_same_dims": (lambda m, x: m.diagonal(x, 0, 1, 1), [(3, 3)], RuntimeError),
+    "diag_3d": (lambda m, x: m.diag(x), [(2, 2, 2)], RuntimeError),
+    "trace_3d": (lambda m, x: m.trace(x), [(2, 2, 2)], RuntimeError),
+    "isclose_shapes": (lambda m, x, y: m.isclose(x, y), [(2, 3), (2,)], RuntimeError),
 }
 
 
