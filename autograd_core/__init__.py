@@ -10,7 +10,18 @@ Build expressions from `Tensor`s, call `.backward()`, read `.grad`:
 (tensor(-4.), tensor(-4.), tensor(3.))
 """
 
-from .tensor import Tensor  # noqa: I001  (Tensor first: the ops import it)
+import builtins  # `bool`, `int` and `float` name PyTorch's dtypes in this module
+from typing import Any
+
+from . import (
+    backends,
+    cuda,
+    functional,
+    ops,
+    return_types,
+    viz,  # a renderer (dot or pygraphviz) is needed only to draw SVG, PNG, PDF
+)
+from ._version import installed_version as _installed_version
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .creation import (
     arange,
@@ -36,31 +47,41 @@ from .creation import (
     zeros_like,
 )
 from .device import DeviceError, device
-from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from .dtypes import bool_ as bool  # PyTorch's dtype names (they shadow builtins here)
-from .dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long
+from .dtypes import (
+    double,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    result_type,
+    set_default_dtype,
+    short,
+    uint8,
+)
 from .dtypes import float32 as float
 from .dtypes import int32 as int
-from .dtypes import short, uint8
 from .errors import ArgumentError, DTypeError, IndexingError, ShapeError
-from .size import Size
-from . import backends, cuda
 from .function import REGISTRY, Function, register
+from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
-from . import functional
-from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
-from . import ops
 from .ops import *  # noqa: F403  (every public op: see autograd_core.ops)
 from .random import manual_seed
-from ._version import installed_version as _installed_version
-from . import return_types
-from . import viz  # a renderer (dot or pygraphviz) is needed only to draw SVG, PNG, PDF
+from .size import Size
+from .tensor import Tensor
 
 __version__ = _installed_version()
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     """`torch.nn`, `torch.optim` and `torch.utils.data` spelled on this module reach the `nn`
     package (imported on first use: the engine itself does not need it)."""
     if name in ("nn", "optim", "utils"):
@@ -77,17 +98,17 @@ class _Utils:
         self.data = data
 
 
-def is_tensor(obj: object) -> bool:
+def is_tensor(obj: object) -> builtins.bool:
     """True if `obj` is a Tensor (a Parameter included)."""
     return isinstance(obj, Tensor)
 
 
-def is_floating_point(input: Tensor) -> bool:
+def is_floating_point(input: Tensor) -> builtins.bool:
     """True if `input` has a floating dtype."""
     return input.is_floating_point()
 
 
-def numel(input: Tensor) -> int:
+def numel(input: Tensor) -> builtins.int:
     """The number of elements of `input`."""
     return input.numel()
 

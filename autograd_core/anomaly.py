@@ -23,6 +23,7 @@ import linecache
 import os
 import sys
 from collections.abc import Callable, Sequence
+from types import FrameType
 from typing import Any, TypeVar
 
 import numpy as np
@@ -117,7 +118,7 @@ def _library_dirs() -> tuple[str, ...]:
 def user_site(scope: tuple = ()) -> Site | None:
     """The innermost frame of the caller's stack outside `autograd_core` and `nn`."""
     skip = _library_dirs()
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not os.path.abspath(filename).startswith(skip):

@@ -7,11 +7,14 @@ integers stay integers; complex, object and string data are refused.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 
 _default_dtype: np.dtype = np.dtype(np.float32)
+
+# What a tensor holds: an ndarray, or a numpy scalar for an op's 0-d result.
+Array: TypeAlias = "np.ndarray | np.generic"
 
 _SUPPORTED_KINDS = "biuf"  # bool, signed int, unsigned int, float
 
@@ -74,7 +77,7 @@ def to_dtype(spec: Any, op: str) -> np.dtype:
     return dtype
 
 
-def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> np.ndarray | np.generic:
+def as_array(data: Any, dtype: Any = None, op: str = "tensor") -> Array:
     """Turn user data into an ndarray following the dtype policy.
 
     An ndarray with no `dtype` asked for is used as it is (no copy); anything
@@ -184,6 +187,7 @@ def result_type(*operands: Any) -> np.dtype:
     """
     classes: list[np.dtype | None] = [None, None, None]  # dimensioned, 0-d, Python numbers
     for x in operands:
+        dtype: np.dtype
         if isinstance(x, bool):
             rank, dtype = 2, np.dtype(np.bool_)
         elif isinstance(x, int):

@@ -9,7 +9,7 @@ handed it a gradient, and gradients meeting at a node are summed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -24,6 +24,23 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
+@overload
+def backward(
+    root: Tensor,
+    gradient: Tensor | None = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    inputs: None = None,
+) -> None: ...
+@overload
+def backward(
+    root: Tensor,
+    gradient: Tensor | None = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    *,
+    inputs: Sequence[Tensor],
+) -> list[Tensor | None]: ...
 def backward(
     root: Tensor,
     gradient: Tensor | None = None,

@@ -13,12 +13,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from .anomaly import anomaly_mode, check_forward
-from .dtypes import as_array, get_default_dtype, result_type, scalar_array
+from .dtypes import Array, as_array, get_default_dtype, result_type, scalar_array
 from .errors import ArgumentError, IndexingError, ShapeError
 from .grad_mode import grad_enabled
 from .inplace import change_clock, share
@@ -93,22 +93,23 @@ class Function:
         "__dict__",
     )  # fmt: skip
 
-    name: ClassVar[str] = ""
+    name: ClassVar[OpName] = OpName("")
     inputs: tuple[Tensor, ...]
     # NOTE: the node that made each input when this op ran: an input changed in place later
     # has a new grad_fn, but this op read the earlier version.
     producers: tuple[Function | None, ...]
     needs_input_grad: tuple[bool, ...]
     scope: tuple[Any, ...]  # the module calls this node was recorded in, outermost first
-    _saved: tuple[np.ndarray, ...] | None
-    _output: np.ndarray | None
+    _saved: tuple[Array | None, ...] | None
+    _output: Array | None
     _saved_at: int  # the `change_clock` tick when the arrays were saved
     _output_counter: Any = None  # the output's version counter, once it has one
     _output_at: int = 0  # for in-place nodes: the tick after their own write
     _hooks: dict[int, Callable[[Tensor], Any]] | None = None  # the output's `register_hook`s
     array_fields: ClassVar[tuple[str, ...]] = ()  # ctx fields holding arrays, freed by backward
     created_at: Any = None  # where the user made this node (recorded in anomaly mode)
-    is_view: ClassVar[bool] = False  # True for ops whose output shares the input's memory
+    is_view: bool = False  # True for ops whose output shares the input's memory (per class,
+    # or per node for getitem: slices view, integer arrays copy)
     # How the inputs' dtypes are reconciled before forward (see `_promoted`): "common" casts
     # them to PyTorch's result type, "float" also turns integers into the default float
     # (true division, exp, log, ...), None leaves the arrays as they are.
@@ -139,13 +140,21 @@ class Function:
     def __repr__(ctx) -> str:
         return f"<{ctx.name()}>"
 
-    def forward(ctx, *arrays: np.ndarray, **params: Any) -> np.ndarray:
-        """Compute the op on numpy arrays; save what backward needs."""
-        raise NotImplementedError(f"{type(ctx).__name__} must define forward")
+    # NOTE: each op defines `forward(ctx, x, y, ..., **params)` on numpy arrays and
+    # `backward(ctx, grad)` returning one Tensor (or None) per input, with its own arguments;
+    # to the type checker they are callables of any arity.
+    if TYPE_CHECKING:
+        forward: Callable[..., Any]
+        backward: Callable[..., tuple[Tensor | None, ...]]
+    else:
 
-    def backward(ctx, grad: Tensor) -> tuple[Tensor | None, ...]:
-        """Return dL/d(input) for each input, given grad = dL/d(output)."""
-        raise NotImplementedError(f"{type(ctx).__name__} must define backward")
+        def forward(ctx, *arrays, **params):
+            """Compute the op on numpy arrays; save what backward needs."""
+            raise NotImplementedError(f"{type(ctx).__name__} must define forward")
+
+        def backward(ctx, grad):
+            """Return dL/d(input) for each input, given grad = dL/d(output)."""
+            raise NotImplementedError(f"{type(ctx).__name__} must define backward")
 
     # ------------------------------------------------------------------ saving
 
@@ -173,7 +182,7 @@ class Function:
         if not ctx._saved:
             return ()
         saved_at = ctx._saved_at
-        tensors = []
+        tensors: list[Any] = []
         for array in ctx._saved:
             if array is None:  # a slot the op left empty (a value no gradient needs)
                 tensors.append(None)
@@ -305,7 +314,8 @@ def _about_shapes(message: str) -> bool:
 
 def _raise_modified(ctx: Function, tensor: Tensor | None, counter: Any) -> None:
     if tensor is None:
-        what = f"the output of '{ctx.name}' (shape {np.shape(ctx._output)})"
+        shape = None if ctx._output is None else ctx._output.shape
+        what = f"the output of '{ctx.name}' (shape {shape})"
         expected = counter.version_at(ctx._output_at or ctx._saved_at)
     else:
         what = f"one of the inputs of '{ctx.name}' (shape {tensor.shape})"
@@ -414,7 +424,7 @@ class OpSpec:
     call: Callable[..., Tensor]
     sample: str
     domains: tuple[str, ...]
-    reference: Callable[..., np.ndarray] | None
+    reference: Callable[..., Any] | None
     kinks: tuple[float, ...] = ()
 
 
@@ -427,7 +437,7 @@ def register(
     sample: str,
     domains: tuple[str, ...] = ("real",),
     kinks: tuple[float, ...] = (),
-    reference: Callable[..., np.ndarray] | None = None,
+    reference: Callable[..., Any] | None = None,
 ) -> Callable[[Any], Any]:
     """Class or function decorator that adds a differentiable op to `REGISTRY`.
 

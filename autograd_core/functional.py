@@ -132,8 +132,8 @@ def _positions(argnums: int | Sequence[int], count: int, op: str) -> tuple[int, 
     return positions
 
 
-def _pair_up(inputs: Any, vectors: Any, op: str, what: str) -> tuple[tuple, tuple, bool]:
-    """Inputs and their vectors as tuples; a tuple means several inputs, anything else one."""
+def _pair_up(inputs: Any, vectors: Any, op: str, what: str) -> tuple[list, list, bool]:
+    """Inputs and their vectors as lists; a tuple means several inputs, anything else one."""
     single = not isinstance(inputs, tuple)
     xs, vs = ((inputs,), (vectors,)) if single else (inputs, vectors)
     if not isinstance(vs, tuple) or len(vs) != len(xs):
@@ -141,7 +141,7 @@ def _pair_up(inputs: Any, vectors: Any, op: str, what: str) -> tuple[tuple, tupl
         raise ValueError(f"{op}: got {len(xs)} input(s) but {got} {what}; give one per input")
     if not xs:
         raise ValueError(f"{op}: no inputs to differentiate with respect to")
-    return xs, vs, single
+    return list(xs), list(vs), single
 
 
 def _scalar(out: Tensor, op: str) -> Tensor:

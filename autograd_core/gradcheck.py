@@ -128,7 +128,7 @@ def gradcheck(
         grad_output = np.random.default_rng(0).uniform(-1.0, 1.0, out.shape)
     weights = np.asarray(grad_output, dtype=np.float64)
     targets = [leaves[i] for i in checked]
-    analytic = (
+    analytic: list[Tensor | None] = (
         backward(out, Tensor(weights.astype(out.dtype)), inputs=targets)
         if out.requires_grad
         else [None] * len(targets)
@@ -138,6 +138,7 @@ def gradcheck(
     numeric = numerical_grad(fn, *leaves, eps=eps, grad_output=weights)
     for i, grad in zip(checked, analytic):
         expected = numeric[i]
+        assert expected is not None  # every checked input is floating
         actual = np.zeros_like(expected) if grad is None else np.asarray(grad, np.float64)
         _compare(i, leaves[i], actual, expected, atol, rtol)
     return True
@@ -243,15 +244,15 @@ def gradgradcheck(
     def projected_gradient(*args: Any) -> Tensor:
         with enable_grad():
             # Central differences call this with plain tensors: make them differentiable here.
-            args = [
+            leaves = [
                 Tensor(a._data, requires_grad=True)
                 if i in directions and not a.requires_grad
                 else a
                 for i, a in enumerate(args)
             ]
-            out = fn(*args)
-            targets = [args[i] for i in checked]
-            grads = (
+            out = fn(*leaves)
+            targets = [leaves[i] for i in checked]
+            grads: list[Tensor | None] = (
                 backward(out, Tensor(upstream), create_graph=True, inputs=targets)
                 if out.requires_grad
                 else [None] * len(targets)

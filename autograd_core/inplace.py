@@ -303,8 +303,9 @@ def setitem(tensor: Tensor, index: Any, value: Any) -> None:
         apply(tensor, _ops_index_put, value, op="setitem", index=index)
         return
     data = tensor._data
-    writable = type(data) is np.ndarray and data.flags.writeable
-    target = data if writable else np.array(data)  # 0-d data is an immutable numpy scalar
+    # 0-d data is an immutable numpy scalar, and a read-only view cannot be written: copy
+    target = data if isinstance(data, np.ndarray) and data.flags.writeable else np.array(data)
+    writable = target is data
     try:
         target[index] = array
     except IndexError as error:

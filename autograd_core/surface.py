@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .device import CPU, DeviceError, as_device, device
-from .dtypes import to_dtype
+from .dtypes import Array, to_dtype
 from .size import Size
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class TensorSurface:
     """Sizes, device and dtype methods of `Tensor`, with PyTorch's names and results."""
 
     __slots__ = ()
-    _data: np.ndarray
+    _data: Array
 
     # ------------------------------------------------------------------ sizes
 

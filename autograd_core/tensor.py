@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .dtypes import as_array, get_default_dtype
+from .dtypes import Array, as_array, get_default_dtype
 from .errors import ArgumentError, DTypeError
 from .size import Size
 from .surface import TensorSurface
@@ -27,6 +27,9 @@ from .tensor_inplace import InPlaceMethods
 from .tensor_inplace import link as link_inplace
 from .tensor_methods import OpMethods
 from .tensor_methods import link as link_methods
+
+if TYPE_CHECKING:
+    from .function import Function
 
 
 class Tensor(TensorSurface, OpMethods, InPlaceMethods):
@@ -44,6 +47,10 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
     # created __dict__ with class-level defaults, so making a tensor costs four stores. The
     # array lives in the `_data` slot: the engine reads it directly.
     __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "__dict__", "__weakref__")
+    _data: Array  # an ndarray, or a numpy scalar for an op's 0-d result (as numpy gives them)
+    grad: Tensor | None
+    requires_grad: bool
+    grad_fn: Function | None  # the node that made this tensor; None for leaves
     name: str | None = None
     _retains_grad: bool = False
     _counter: Any = None  # the memory's `inplace.Version`, shared by its views (lazily made)
@@ -62,7 +69,7 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
                 f"Tensor: only floating-point tensors can require grad, got dtype {array.dtype}"
             )
         self._data = array
-        self.grad: Tensor | None = None
+        self.grad = None
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         if name is not None:
@@ -74,7 +81,7 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
                 self._counter = _inplace.counter_for_array(array)
 
     @staticmethod
-    def _from_op(data: np.ndarray, grad_fn: Any) -> Tensor:
+    def _from_op(data: Array, grad_fn: Any) -> Tensor:
         """Wrap an op's result without the checks of `__init__` (the hot path)."""
         out = object.__new__(Tensor)
         out._data = data
@@ -291,7 +298,7 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
 
     def __getstate__(self) -> dict[str, Any]:
         # As in PyTorch, a pickled tensor is a leaf: the graph that made it is not saved.
-        state = {"data": self._data, "requires_grad": self.requires_grad}
+        state: dict[str, Any] = {"data": self._data, "requires_grad": self.requires_grad}
         if self.name is not None:
             state["name"] = self.name
         return state
@@ -463,12 +470,12 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self._data)
+        return self._data.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self._data)))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self) -> bool:
         return bool(self._data)
@@ -485,7 +492,7 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
         return int(self._data)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(")
+        body = np.array2string(np.asarray(self._data), separator=", ", prefix="tensor(")
         extras = []
         if self._data.dtype.kind == "f" and self._data.dtype != get_default_dtype():
             extras.append(f"dtype={self._data.dtype}")

@@ -168,11 +168,11 @@ class ModuleDict(Module):
 
     def values(self) -> Iterable[Module]:
         """The modules, in insertion order."""
-        return self._modules.values()  # type: ignore[return-value]
+        return self._modules.values()
 
     def items(self) -> Iterable[tuple[str, Module]]:
         """(key, module) pairs, in insertion order."""
-        return self._modules.items()  # type: ignore[return-value]
+        return self._modules.items()
 
     def pop(self, key: str) -> Module:
         """Remove the module under `key` and return it."""
@@ -231,7 +231,7 @@ class ParameterList(Module):
         return len(self._parameters)
 
     def __iter__(self) -> Iterator[Parameter]:
-        return iter(self._parameters.values())  # type: ignore[arg-type]
+        return iter(self._parameters.values())
 
     def append(self, value: Any) -> ParameterList:
         """Add a parameter at the end."""
@@ -270,7 +270,7 @@ class ParameterDict(Module):
     def __getitem__(self, key: str) -> Parameter:
         if key not in self._parameters:
             raise KeyError(f"ParameterDict has no parameter {key!r} (it has {list(self)})")
-        return self._parameters[key]  # type: ignore[return-value]
+        return self._parameters[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
         self._parameters.pop(key, None)
@@ -294,11 +294,11 @@ class ParameterDict(Module):
 
     def values(self) -> Iterable[Parameter]:
         """The parameters, in insertion order."""
-        return self._parameters.values()  # type: ignore[return-value]
+        return self._parameters.values()
 
     def items(self) -> Iterable[tuple[str, Parameter]]:
         """(key, parameter) pairs, in insertion order."""
-        return self._parameters.items()  # type: ignore[return-value]
+        return self._parameters.items()
 
     def update(self, values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
         """Add (or replace) parameters from a mapping or from (key, value) pairs."""

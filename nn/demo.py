@@ -46,6 +46,13 @@ EXTRAS = ("matplotlib", "tqdm")  # import names of the `demo` extra's packages t
 INSTALL_HINT = 'pip install -e ".[demo]"'
 
 
+def _grad(tensor: ag.Tensor) -> float:
+    """The gradient backward left on `tensor`, as a number."""
+    if tensor.grad is None:
+        raise RuntimeError("demo: backward left no gradient on an input of the expression")
+    return tensor.grad.item()
+
+
 def missing_extras() -> list[str]:
     """The packages of the `demo` extra that cannot be imported (empty when all are there).
 
@@ -89,10 +96,7 @@ def lecture_example() -> tuple[dict[str, float], Any]:
     numbers = {
         "f": f.item(),
         "q": q.item(),
-        "df/dx": x.grad.item(),
-        "df/dy": y.grad.item(),
-        "df/dz": z.grad.item(),
-        "df/dq": q.grad.item(),
+        **{f"df/d{name}": _grad(t) for name, t in (("x", x), ("y", y), ("z", z), ("q", q))},
     }
     graph = viz.draw_graph(f, names={"q": q, "f": f})
     return numbers, graph

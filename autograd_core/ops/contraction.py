@@ -36,7 +36,7 @@ class Einsum(Function):
 
     def backward(ctx, grad):
         operands = ctx.saved_tensors
-        grads = []
+        grads: list[Tensor | None] = []
         for k, (sub, x) in enumerate(zip(ctx.subscripts, operands)):
             if not ctx.needs_input_grad[k]:
                 grads.append(None)
@@ -128,7 +128,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                 )
             sizes[c] = max(sizes.get(c, 1), n)
     fresh = iter(c for c in string.ascii_letters if c not in "".join(subscripts))
-    plain, ties = [], []
+    plain: list[str] = []
+    ties: list[tuple[str, int]] = []
     for sub, x in zip(subscripts, tensors):
         target = tuple(sizes[c] for c in sub)
         tensors[len(plain)] = x if x.shape == target else broadcast_to(x, target)

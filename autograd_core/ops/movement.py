@@ -7,6 +7,7 @@ concatenations, so they need no backward of their own.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -73,22 +74,20 @@ def reshaped_view(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
 
 def _resolved_shape(shape: tuple[Any, ...], x: np.ndarray, op: str = "reshape") -> tuple[int, ...]:
     """`shape` with its -1 (if any) worked out; a clear error when it cannot hold x."""
+    message = f"{op}: cannot reshape a tensor of shape {x.shape} (size {x.size}) into shape {shape}"
     try:
         sizes = [int(n) for n in shape]
     except (TypeError, ValueError):
-        sizes = None
-    unknown = [i for i, n in enumerate(sizes or []) if n == -1]
-    known = math.prod(n for n in sizes or [] if n != -1)
+        raise ShapeError(message) from None
+    unknown = [i for i, n in enumerate(sizes) if n == -1]
+    known = math.prod(n for n in sizes if n != -1)
     fits = (
-        sizes is not None
-        and all(n >= -1 for n in sizes)
+        all(n >= -1 for n in sizes)
         and len(unknown) <= 1
         and (known == x.size if not unknown else known > 0 and x.size % known == 0)
     )
     if not fits:
-        raise ShapeError(
-            f"{op}: cannot reshape a tensor of shape {x.shape} (size {x.size}) into shape {shape}"
-        )
+        raise ShapeError(message)
     if unknown:
         sizes[unknown[0]] = x.size // known
     return tuple(sizes)
@@ -158,9 +157,9 @@ class Concatenate(Function):
     def backward(ctx, grad):
         lead = (slice(None),) * ctx.axis
         bounds = ctx.bounds
+        pieces = [(*lead, slice(start, stop)) for start, stop in itertools.pairwise(bounds)]
         return tuple(
-            grad[(*lead, slice(start, stop))] if needed else None
-            for start, stop, needed in zip(bounds[:-1], bounds[1:], ctx.needs_input_grad)
+            grad[piece] if needed else None for piece, needed in zip(pieces, ctx.needs_input_grad)
         )
 
 

@@ -10,6 +10,7 @@ shows).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -123,7 +124,7 @@ def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:
 # --------------------------------------------- the registry's one-tensor forms
 
 
-def _weighted(pieces: tuple[Any, ...]) -> list[Any]:
+def _weighted(pieces: Sequence[Any]) -> list[Any]:
     return [piece * float(i + 1) for i, piece in enumerate(pieces)]
 
 

@@ -68,9 +68,9 @@ def walk(root: Tensor) -> Graph:
             graph.ops[id(node)] = (op_id, node, inputs, out)
             continue
         if key in started:
-            value = graph.values.get(key)
-            if value is not None and all(t is not tensor for t in value.tensors):
-                value.tensors.append(tensor)  # another Tensor object for the same op output
+            seen = graph.values.get(key)
+            if seen is not None and all(t is not tensor for t in seen.tensors):
+                seen.tensors.append(tensor)  # another Tensor object for the same op output
             continue
         started.add(key)
         if node is None:

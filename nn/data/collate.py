@@ -20,6 +20,12 @@ _ERROR = (
 )
 
 
+def _same_type(container: Any) -> Any:
+    """The container's own type, to rebuild it (a Mapping or Sequence subclass may take any
+    arguments: callers fall back to a plain dict or list when it refuses)."""
+    return type(container)
+
+
 def _stack(arrays: list[np.ndarray]) -> Tensor:
     shapes = {a.shape for a in arrays}
     if len(shapes) != 1:
@@ -58,7 +64,7 @@ def default_collate(batch: list[Any]) -> Any:
     if isinstance(elem, Mapping):
         collated = {key: default_collate([d[key] for d in batch]) for key in elem}
         try:
-            return type(elem)(collated)
+            return _same_type(elem)(collated)
         except TypeError:
             return collated
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # a named tuple
@@ -72,7 +78,7 @@ def default_collate(batch: list[Any]) -> Any:
         if isinstance(elem, tuple):
             return fields  # PyTorch returns a list for tuples too
         try:
-            return type(elem)(fields)
+            return _same_type(elem)(fields)
         except TypeError:
             return fields
     raise TypeError(_ERROR.format(type(elem)))
@@ -91,7 +97,7 @@ def default_convert(data: Any) -> Any:
     if isinstance(data, np.generic) and data.dtype.kind not in "OSUV":
         return Tensor(np.asarray(data))
     if isinstance(data, Mapping):
-        return type(data)({key: default_convert(value) for key, value in data.items()})
+        return _same_type(data)({key: default_convert(value) for key, value in data.items()})
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return type(data)(*(default_convert(d) for d in data))
     if isinstance(data, tuple):

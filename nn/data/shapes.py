@@ -72,14 +72,14 @@ def _shape_masks(kind: np.ndarray, cx: np.ndarray, cy: np.ndarray, half: np.ndar
 
 def _tight_boxes(masks: np.ndarray) -> np.ndarray:
     """(n, 4) pixel-edge boxes (x1, y1, x2, y2) of (n, H, W) masks; zeros where empty."""
-    rows, cols = masks.any(2), masks.any(1)
+    rows, cols = np.asarray(masks.any(2)), np.asarray(masks.any(1))
     height, width = masks.shape[1:]
     y1 = rows.argmax(1)
     y2 = height - rows[:, ::-1].argmax(1)
     x1 = cols.argmax(1)
     x2 = width - cols[:, ::-1].argmax(1)
     boxes = np.stack([x1, y1, x2, y2], 1).astype(np.float32)
-    return np.where(rows.any(1)[:, None], boxes, 0.0)
+    return np.where(np.asarray(rows.any(1))[:, None], boxes, 0.0)
 
 
 class SyntheticShapes(Dataset):
@@ -115,10 +115,12 @@ class SyntheticShapes(Dataset):
         object_size: tuple[float, float] = (0.1, 0.25),
         transform: Callable[[Any], Any] | None = None,
     ) -> None:
-        for name, value, low in (("n", n, 1), ("image_size", image_size, 8),
+        for name, value, least in (("n", n, 1), ("image_size", image_size, 8),
                                  ("max_objects", max_objects, 1)):  # fmt: skip
-            if not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"SyntheticShapes: {name} must be an int >= {low}, got {value!r}")
+            if not isinstance(value, (int, np.integer)) or value < least:
+                raise ValueError(
+                    f"SyntheticShapes: {name} must be an int >= {least}, got {value!r}"
+                )
         if not 0 <= min_objects <= max_objects:
             raise ValueError(
                 f"SyntheticShapes: need 0 <= min_objects <= max_objects, got {min_objects} "
@@ -160,7 +162,7 @@ class SyntheticShapes(Dataset):
                 | (bounds[:, :, None, 3] + gap <= placed[:, None, :, 1])
             ).all(2)  # (n, T): clear of every shape placed so far
             choice = apart.argmax(1)
-            active = apart.any(1) & (slot < wanted)
+            active = np.any(apart, axis=1) & (slot < wanted)
             rows = np.arange(n)
             cx, cy, half = cx[rows, choice], cy[rows, choice], half[rows, choice]
             chosen = np.where(active[:, None], bounds[rows, choice], -1e9)  # inactive: nowhere

@@ -76,8 +76,9 @@ def _pick(
     safe = np.where(keep, target, 0)  # ignored entries read class 0, then count for nothing
     if input.ndim >= 2:
         # one index array per axis: (n, target, d1, ...) for every sample position
-        grid = np.indices(target.shape, sparse=True)
-        picked = input[(grid[0], safe, *grid[1:])]  # (N, C, *d) -> (N, *d)
+        grid: list[np.ndarray] = list(np.indices(target.shape, sparse=True))
+        index = (grid[0], safe, *grid[1:])
+        picked = input[index]  # (N, C, *d) -> (N, *d)
     else:
         picked = input[safe]  # (C,) -> ()
     picked = ag.where(keep, picked, 0.0)

@@ -236,7 +236,12 @@ def _conv_transpose2d(draw: Draw, spec: OpSpec) -> Sample:
     in_channels = groups * draw(st.integers(1, 2), label="in channels per group")
     out_per_group = draw(st.integers(1, 2), label="out channels per group")
     n = draw(st.integers(1, 2), label="batch")
-    kernel, stride, dilation, size, padding, extra = [], [], [], [], [], []
+    kernel: list[int] = []
+    stride: list[int] = []
+    dilation: list[int] = []
+    size: list[int] = []
+    padding: list[int] = []
+    extra: list[int] = []
     for axis in "hw":
         k, s, d = (
             draw(st.integers(1, high), label=f"{name} {axis}")

@@ -139,7 +139,7 @@ def max_pool2d(
             ceil_mode,
             return_indices,
         )
-        return (out[0][0], out[1][0]) if return_indices else out[0]  # type: ignore[index]
+        return (out[0][0], out[1][0]) if return_indices else out[0]
     kernel, stride, dilation, padding, (oh, ow), pads = _geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d"
     )

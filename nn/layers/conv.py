@@ -120,7 +120,7 @@ class _ConvNd(Module):
             return x, self.padding
         if self.padding == "valid":
             return x, 0
-        if self.padding == "same":
+        if isinstance(self.padding, str):  # "same" ("valid" returned above)
             totals = [d * (k - 1) for k, d in zip(self.kernel_size, self.dilation)]
             sides = [(t // 2, t - t // 2) for t in totals]
         else:

@@ -27,7 +27,7 @@ from .normalization import BatchNorm1d, BatchNorm2d
 class _Lazy(Module):
     """Holds the layer's arguments and empty placeholders until the first forward."""
 
-    cls_to_become: ClassVar[type[Module]]
+    cls_to_become: ClassVar[type[Any]]  # the layer class (a Module), built once sizes are known
     size_name: ClassVar[str]  # the constructor argument read from the input
     size_axis: ClassVar[int]
 
@@ -84,7 +84,7 @@ class _Lazy(Module):
             if not name.startswith("_") and name != "training":
                 object.__setattr__(self, name, value)
         del self.__dict__["_lazy_arguments"]
-        self.__class__ = self.cls_to_become  # type: ignore[assignment]
+        self.__class__ = self.cls_to_become
 
 
 class LazyLinear(_Lazy):

@@ -149,7 +149,7 @@ class Optimizer:
 
         {"state": {index: {name: array or number}}, "param_groups": [{..., "params": [index]}]}
         """
-        index = {}
+        index: dict[int, int] = {}  # id of a parameter -> its number
         groups = []
         for group in self.param_groups:
             numbers = []

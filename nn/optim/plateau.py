@@ -82,7 +82,8 @@ class ReduceLROnPlateau(LRScheduler):
             return value > self.best * (1 + self.threshold)
         return value > self.best + self.threshold
 
-    def step(self, metrics: Any) -> None:
+    # NOTE: PyTorch's signature: the metric comes first, unlike LRScheduler.step(epoch).
+    def step(self, metrics: Any) -> None:  # type: ignore[override]
         """Record this epoch's metric and reduce the learning rates if it has plateaued."""
         value = float(metrics.item() if hasattr(metrics, "item") else metrics)
         self.last_epoch += 1

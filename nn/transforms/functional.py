@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -70,7 +70,7 @@ horizontal_flip = on_image(_horizontal_flip, "horizontal_flip")
 vertical_flip = on_image(_vertical_flip, "vertical_flip")
 hflip, vflip = horizontal_flip, vertical_flip  # torchvision's v1 names
 
-_PAD_MODES = {
+_PAD_MODES: dict[str, Literal["constant", "edge", "reflect", "symmetric"]] = {
     "constant": "constant",
     "edge": "edge",
     "reflect": "reflect",
