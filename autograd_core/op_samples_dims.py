@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 from .function import OpSpec
 from .op_samples import Sample, sample_strategy
-from .testing import MAX_SIDE, Draw, distinct_arrays, domain_array, shapes
+from .testing import MAX_SIDE, Draw, broadcastable_shapes, distinct_arrays, domain_array, shapes
 
 
 def _side(draw: Draw, label: str, low: int = 1) -> int:
@@ -299,3 +299,12 @@ def _diag(draw: Draw, spec: OpSpec) -> Sample:
 def _trace(draw: Draw, spec: OpSpec) -> Sample:
     shape = draw(shapes(min_dims=2, max_dims=2, min_side=0), label="shape")
     return Sample((domain_array(draw, shape, "real", "x"),))
+
+
+@sample_strategy("lerp")
+def _lerp(draw: Draw, spec: OpSpec) -> Sample:
+    shapes_ = draw(broadcastable_shapes(3), label="shapes").input_shapes
+    start, end = (domain_array(draw, shape, "real", name) for shape, name in zip(shapes_, "se"))
+    if draw(st.booleans(), label="number weight"):
+        return Sample((start, end, draw(st.floats(-1, 2), label="weight")))
+    return Sample((start, end, domain_array(draw, shapes_[2], "real", "weight")))

@@ -59,6 +59,45 @@ class OpMethods:
     def erf(self) -> Tensor:
         return _ops.erf(self)
 
+    def asin(self) -> Tensor:
+        return _ops.asin(self)
+
+    def acos(self) -> Tensor:
+        return _ops.acos(self)
+
+    def atan(self) -> Tensor:
+        return _ops.atan(self)
+
+    def atan2(self, other: Any) -> Tensor:
+        return _ops.atan2(self, other)
+
+    def sinh(self) -> Tensor:
+        return _ops.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return _ops.cosh(self)
+
+    def reciprocal(self) -> Tensor:
+        return _ops.reciprocal(self)
+
+    def frac(self) -> Tensor:
+        return _ops.frac(self)
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        return _ops.lerp(self, end, weight)
+
+    def clamp_min(self, min: Any) -> Tensor:
+        return _ops.clamp_min(self, min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return _ops.clamp_max(self, max)
+
+    def true_divide(self, other: Any) -> Tensor:
+        return _ops.true_divide(self, other)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return _ops.floor_divide(self, other)
+
     def sign(self) -> Tensor:
         return _ops.sign(self)
 
@@ -211,6 +250,18 @@ class OpMethods:
     def swapdims(self, dim0: int, dim1: int) -> Tensor:
         return _ops.swapdims(self, dim0, dim1)
 
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return _ops.movedim(self, source, destination)
+
+    def moveaxis(self, source: Any, destination: Any) -> Tensor:
+        return _ops.moveaxis(self, source, destination)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        return _ops.select(self, dim, index)
+
+    def type_as(self, other: Any) -> Tensor:
+        return self.to(other.dtype)  # type: ignore[attr-defined]
+
     def unflatten(self, dim: int, sizes: Any) -> Tensor:
         return _ops.unflatten(self, dim, sizes)
 
@@ -267,6 +318,9 @@ class OpMethods:
 
     def nonzero(self, *, as_tuple: bool = False) -> Any:
         return _ops.nonzero(self, as_tuple=as_tuple)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        return _ops.count_nonzero(self, dim)
 
     def argwhere(self) -> Tensor:
         return _ops.argwhere(self)

@@ -493,6 +493,9 @@ def test_fuzz_nonzero_argwhere_unique(data):
     for ours, ref in zip((values, inverse, counts), expected):
         np.testing.assert_array_equal(np.asarray(ours), np.reshape(ref, np.shape(ours)))
     check(lambda: ag.unique(tensor(a)), lambda: np.unique(a), "unique")
+    axis = data.draw(axes(a.ndim), label="axis")
+    check(lambda: ag.count_nonzero(tensor(a), axis),
+          lambda: np.count_nonzero(a, axis=_numpy_axes(axis, a.ndim)), "count_nonzero")  # fmt: skip
 
 
 @given(data=st.data())
@@ -874,7 +877,7 @@ FUZZED = {
     *UNARY, *BINARY, *REDUCTIONS, "softmax", "log_softmax", "argmax", "argmin", "where",
     "clip", "astype", "reshape", "transpose", "flatten", "squeeze", "expand_dims",
     "broadcast_to", "concatenate", "stack", "pad", "getitem", "matmul", "view", "argsort",
-    "equal", "nonzero", "argwhere", "unique", "isclose", "allclose",
+    "equal", "nonzero", "argwhere", "unique", "isclose", "allclose", "count_nonzero",
 }  # fmt: skip
 
 

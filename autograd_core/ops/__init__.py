@@ -11,6 +11,7 @@ ops, ...) are attributes of this package but not public names.
 """
 
 from . import (
+    arithmetic,
     contraction,
     diagonals,
     elementwise,
@@ -26,9 +27,11 @@ from . import (
     sorting,
     special,
     statistics,
+    trigonometry,
     unary,
     window,
 )
+from .arithmetic import *  # noqa: F403
 from .contraction import *  # noqa: F403
 from .diagonals import *  # noqa: F403
 from .elementwise import *  # noqa: F403
@@ -46,13 +49,15 @@ from .shaping import *  # noqa: F403
 from .sorting import *  # noqa: F403
 from .special import *  # noqa: F403
 from .statistics import *  # noqa: F403
+from .trigonometry import *  # noqa: F403
 from .unary import *  # noqa: F403
 from .window import sliding_window, window_fold, window_max, window_max_scatter  # noqa: F401
 
 # The one explicit list of the package: the families whose names are public.
 FAMILIES = (
-    elementwise, unary, logical, reduce, statistics, movement, shaping, rearrange, pieces,
-    sorting, finding, indexing, linalg, contraction, diagonals, special, window,
+    elementwise, arithmetic, unary, trigonometry, logical, reduce, statistics, movement,
+    shaping, rearrange, pieces, sorting, finding, indexing, linalg, contraction, diagonals,
+    special, window,
 )  # fmt: skip
 
 # Public functions that are not differentiable ops; every other public name is in REGISTRY
@@ -85,3 +90,5 @@ __all__ += contraction.__all__
 __all__ += special.__all__
 __all__ += finding.__all__
 __all__ += diagonals.__all__
+__all__ += arithmetic.__all__
+__all__ += trigonometry.__all__

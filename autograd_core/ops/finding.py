@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import ArgumentError
 from ..tensor import Tensor
+from .axes import normalize_axes
 
 
 def _indices(values: np.ndarray) -> Tensor:
@@ -48,6 +49,20 @@ def argwhere(input: Any) -> Tensor:
     return _indices(np.argwhere(np.asarray(input)))
 
 
+def count_nonzero(input: Any, dim: Any = None) -> Tensor:
+    """The number of nonzero elements (over `dim`: an int or a tuple; all by default).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.count_nonzero(ag.tensor([[0.0, 1.0], [2.0, 3.0]]), dim=0)
+    tensor([1, 2])
+    """
+    array = np.asarray(input)
+    axes = normalize_axes(dim, array.ndim, "count_nonzero")
+    return _indices(np.count_nonzero(array, axis=axes) if array.ndim else int(array != 0))
+
+
 def unique(
     input: Any,
     sorted: bool = True,
@@ -76,5 +91,5 @@ def unique(
     return out[0] if len(out) == 1 else tuple(out)
 
 
-__all__ = ["argwhere", "nonzero", "unique"]
-NON_DIFFERENTIABLE = ("argwhere", "nonzero", "unique")
+__all__ = ["argwhere", "count_nonzero", "nonzero", "unique"]
+NON_DIFFERENTIABLE = ("argwhere", "count_nonzero", "nonzero", "unique")

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import IndexingError, ShapeError
 from ..function import Function, register
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .movement import BroadcastTo, Reshape, _resolved_shape, reshaped_view
+from .movement import BroadcastTo, Reshape, _resolved_shape, getitem, permute, reshaped_view
 
 
 def _tensor(x: Any) -> Tensor:
@@ -204,6 +204,59 @@ def contiguous(input: Any, *, memory_format: Any = None) -> Tensor:
     return Clone.apply(x, order="C")
 
 
+def movedim(input: Any, source: Any, destination: Any) -> Tensor:
+    """Move dims `source` to the positions `destination` (ints or sequences); the other dims
+    keep their order (a view, through `permute`).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.movedim(ag.zeros(2, 3, 4), 0, -1).shape
+    (3, 4, 2)
+    """
+    x = _tensor(input)
+    sources = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+    targets = (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+    if len(sources) != len(targets):
+        raise ShapeError(
+            f"movedim: source {sources} and destination {targets} must have the same length"
+        )
+    return permute(x, _moved_order(x.ndim, sources, targets))
+
+
+def _moved_order(ndim: int, sources: tuple[int, ...], targets: tuple[int, ...]) -> tuple[int, ...]:
+    sources = tuple(normalize_axis(d, ndim, "movedim") for d in sources)
+    targets = tuple(normalize_axis(d, ndim, "movedim") for d in targets)
+    if len(set(sources)) != len(sources) or len(set(targets)) != len(targets):
+        raise ShapeError(f"movedim: repeated dims in source {sources} or destination {targets}")
+    rest = iter(d for d in range(ndim) if d not in sources)
+    placed = dict(zip(targets, sources))
+    return tuple(placed[i] if i in placed else next(rest) for i in range(ndim))
+
+
+moveaxis = movedim
+
+
+def select(input: Any, dim: int, index: int) -> Tensor:
+    """The slice at `index` of dim `dim`, that dim removed (`x.select(1, 0)` is `x[:, 0]`).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.arange(6.0).reshape(2, 3).select(1, -1)
+    tensor([2., 5.])
+    """
+    x = _tensor(input)
+    if x.ndim == 0:
+        raise IndexingError("select: a 0-d tensor has no dim to select from")
+    axis = normalize_axis(dim, x.ndim, "select")
+    if not -x.shape[axis] <= int(index) < x.shape[axis]:
+        raise IndexingError(
+            f"select: index {index} is out of range for dim {dim} of size {x.shape[axis]}"
+        )
+    return getitem(x, (slice(None),) * axis + (int(index),))
+
+
 def detach(input: Tensor) -> Tensor:
     """`input.detach()`: the same data, cut off from the graph.
 
@@ -217,8 +270,9 @@ def detach(input: Tensor) -> Tensor:
 
 
 __all__ = [
-    "clone", "contiguous", "detach", "expand", "expand_as", "reshape_as", "unflatten", "view",
-    "view_as",
+    "clone", "contiguous", "detach", "expand", "expand_as", "moveaxis", "movedim", "reshape_as",
+    "select", "unflatten", "view", "view_as",
 ]  # fmt: skip
 NON_DIFFERENTIABLE = ("detach",)
-ALIASES = {"view_as": "view", "reshape_as": "reshape", "expand_as": "expand", "contiguous": "clone"}
+ALIASES = {"view_as": "view", "reshape_as": "reshape", "expand_as": "expand", "contiguous": "clone",
+           "movedim": "permute", "moveaxis": "permute", "select": "getitem"}  # fmt: skip

@@ -84,6 +84,26 @@ SIGNATURES = {
         [(3, 4)],
     ),
     "unique_method": (lambda m, x: (x > 0).unique(), [(3, 4)]),
+    "inverse_trig": (lambda m, x: m.asin(x / 3) + (x / 3).acos() + m.atan(x), [(2, 3)]),
+    "atan2": (lambda m, x, y: m.atan2(x, y) + y.atan2(x), [(2, 3), (3,)]),
+    "sinh_cosh": (lambda m, x: m.sinh(x) + x.cosh(), [(2, 3)]),
+    "reciprocal_frac": (lambda m, x: m.reciprocal(x) + (x * 3).frac() + m.frac(-x), [(2, 3)]),
+    "lerp": (lambda m, x, y: m.lerp(x, y, 0.3) + x.lerp(y, y), [(2, 3), (3,)]),
+    "clamp_min_max": (lambda m, x: m.clamp_min(x, 0.1) + x.clamp_max(-0.2), [(2, 3)]),
+    "true_floor_divide": (
+        lambda m, x: m.true_divide(x, 3) + m.floor_divide(x.detach() * 4, 3),
+        [(2, 3)],
+    ),
+    "floor_divide_int": (lambda m, x: (m.tensor([7, -7]).floor_divide(2),), [()]),
+    "movedim": (lambda m, x: m.movedim(x, 0, -1) + 0, [(2, 3, 4)]),
+    "movedim_many": (lambda m, x: x.movedim((0, 1), (2, 0)), [(2, 3, 4)]),
+    "moveaxis": (lambda m, x: m.moveaxis(x, -1, 0), [(2, 3, 4)]),
+    "select": (lambda m, x: m.select(x, 1, -1) + x.select(0, 1).sum(), [(2, 3)]),
+    "type_as": (lambda m, x: (x.type_as(m.tensor([1])),), [(2, 3)]),
+    "count_nonzero": (
+        lambda m, x: (m.count_nonzero(x > 0), (x > 0).count_nonzero(dim=1)),
+        [(2, 3)],
+    ),
     "isclose_allclose": (
         lambda m, x, y: (m.isclose(x, x + 1e-9), x.isclose(y), m.tensor(m.allclose(x, x + 1e-9))),
         [(2, 3), (3,)],
@@ -159,6 +179,10 @@ ERRORS = {
     "diagonal_same_dims": (lambda m, x: m.diagonal(x, 0, 1, 1), [(3, 3)], RuntimeError),
     "diag_3d": (lambda m, x: m.diag(x), [(2, 2, 2)], RuntimeError),
     "trace_3d": (lambda m, x: m.trace(x), [(2, 2, 2)], RuntimeError),
+    "movedim_lengths": (lambda m, x: m.movedim(x, (0, 1), (2,)), [(2, 3, 4)], RuntimeError),
+    "movedim_repeated": (lambda m, x: m.movedim(x, (0, 0), (1, 2)), [(2, 3, 4)], RuntimeError),
+    "select_out_of_range": (lambda m, x: m.select(x, 1, 3), [(2, 3)], IndexError),
+    "select_dim": (lambda m, x: x.select(2, 0), [(2, 3)], IndexError),
     "isclose_shapes": (lambda m, x, y: m.isclose(x, y), [(2, 3), (2,)], RuntimeError),
 }
 
