@@ -15,7 +15,7 @@ from ..tensor import Tensor
 from .axes import normalize_axes
 
 
-def _indices(values: np.ndarray) -> Tensor:
+def _indices(values: Any) -> Tensor:
     return Tensor._from_op(np.asarray(values, dtype=np.int64), None)
 
 
