@@ -17,16 +17,9 @@ torch = pytest.importorskip(
 
 PROGRAMS = Path(__file__).parent / "programs"
 
-# Programs that do not run here yet, with the first thing that stops each (issue 12's other
-# parts: the remaining ops). They run in every suite and report XPASS once they pass; then
-# remove them from this table.
-PENDING = {
-    "autograd_tutorial": "Tensor.clone is missing",
-    "neural_networks_tutorial": "Tensor.view is missing",
-    "regression": "Tensor.view is missing",
-    "resnet_block": "Tensor.view is missing",
-    "tensors_tutorial": "Tensor.mul is missing",
-}
+# Programs that do not run here yet, with the first thing that stops each. They run in every
+# suite and report XPASS once they pass; then remove them from this table.
+PENDING: dict[str, str] = {}
 
 
 def _program(path: Path):
