@@ -221,6 +221,12 @@ class OpMethods:
     def scatter_add(self, dim: int, index: Any, src: Any) -> Tensor:
         return _ops.scatter_add(self, dim, index, src)
 
+    def scatter_(self, dim: int, index: Any, src: Any = None, **kw: Any) -> Tensor:
+        return _inplace.apply(self, _ops.scatter, dim, index, src, op="scatter_", **kw)
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> Tensor:
+        return _inplace.apply(self, _ops.scatter_add, dim, index, src, op="scatter_add_")
+
     def index_select(self, dim: int, index: Any) -> Tensor:
         return _ops.index_select(self, dim, index)
 
@@ -345,9 +351,11 @@ class OpMethods:
 
 
 _ops: Any  # autograd_core.ops, set by `link` (the ops are built on Tensor)
+_inplace: Any  # autograd_core.inplace (the in-place forms record through it), set by `link`
 
 
 def link() -> None:
     """Import the ops the methods call; `tensor.py` calls this once `Tensor` exists."""
-    global _ops
+    global _ops, _inplace
+    from . import inplace as _inplace
     from . import ops as _ops

@@ -104,6 +104,18 @@ SIGNATURES = {
         lambda m, x: (m.count_nonzero(x > 0), (x > 0).count_nonzero(dim=1)),
         [(2, 3)],
     ),
+    "scatter_inplace_one_hot": (
+        lambda m, x: m.zeros(3, 4).scatter_(1, m.tensor([2, 0, 1]).view(-1, 1), 1) * x,
+        [(3, 4)],
+    ),
+    "scatter_inplace_recorded": (
+        lambda m, x, y: (x * 2).scatter_(1, m.tensor([[2], [0]]), y),
+        [(2, 3), (2, 1)],
+    ),
+    "scatter_add_inplace": (
+        lambda m, x, y: (x * 1).scatter_add_(0, m.tensor([[1, 0, 1]]), y),
+        [(2, 3), (1, 3)],
+    ),
     "isclose_allclose": (
         lambda m, x, y: (m.isclose(x, x + 1e-9), x.isclose(y), m.tensor(m.allclose(x, x + 1e-9))),
         [(2, 3), (3,)],
