@@ -308,3 +308,30 @@ def _lerp(draw: Draw, spec: OpSpec) -> Sample:
     if draw(st.booleans(), label="number weight"):
         return Sample((start, end, draw(st.floats(-1, 2), label="weight")))
     return Sample((start, end, domain_array(draw, shapes_[2], "real", "weight")))
+
+
+@sample_strategy("take")
+def _take(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_side=1), label="shape")
+    size = int(np.prod(shape))
+    index_shape = draw(shapes(max_dims=2, min_side=0), label="index shape")
+    index = draw(hnp.arrays(np.int64, index_shape, elements=st.integers(-size, size - 1)))
+    return Sample((domain_array(draw, shape, "real", "x"), index))
+
+
+@sample_strategy("take_along_dim")
+def _take_along_dim(draw: Draw, spec: OpSpec) -> Sample:
+    shape = draw(shapes(min_dims=1), label="shape")
+    x = domain_array(draw, shape, "real", "x")
+    if draw(st.booleans(), label="flattened"):
+        index = draw(hnp.arrays(np.int64, (2,), elements=st.integers(0, x.size - 1)), label="i")
+        return Sample((x, index), {"dim": None})
+    dim = draw(st.integers(0, len(shape) - 1), label="dim")
+    index_shape = tuple(
+        draw(st.integers(1, MAX_SIDE), label="extent") if d == dim
+        else draw(st.sampled_from([1, n]), label="extent")
+        for d, n in enumerate(shape)
+    )  # fmt: skip
+    elements = st.integers(0, shape[dim] - 1)
+    index = draw(hnp.arrays(np.int64, index_shape, elements=elements), label="index")
+    return Sample((x, index), {"dim": dim})

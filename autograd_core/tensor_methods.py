@@ -227,6 +227,12 @@ class OpMethods:
     def scatter_add_(self, dim: int, index: Any, src: Any) -> Tensor:
         return _inplace.apply(self, _ops.scatter_add, dim, index, src, op="scatter_add_")
 
+    def take(self, index: Any) -> Tensor:
+        return _ops.take(self, index)
+
+    def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
+        return _ops.take_along_dim(self, indices, dim)
+
     def index_select(self, dim: int, index: Any) -> Tensor:
         return _ops.index_select(self, dim, index)
 

@@ -16,7 +16,7 @@ from ..function import Function, register
 from ..tensor import Tensor
 from .axes import normalize_axis
 from .elementwise import where
-from .movement import broadcast_to, getitem, pad
+from .movement import broadcast_to, getitem, pad, reshape
 
 
 def _index_array(index: Any, op: str) -> np.ndarray:
@@ -200,6 +200,72 @@ def index_select(input: Any, dim: int, index: Any) -> Tensor:
     return getitem(x, (slice(None),) * axis + (index.reshape(-1),))
 
 
+@register("take", sample="take", reference=lambda x, index: np.take(x, index))
+def take(input: Any, index: Any) -> Tensor:
+    """The elements of the flattened `input` at `index` (negative ones count back), in the
+    shape of `index`.
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> ag.take(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), ag.tensor([[0, -1]]))
+    tensor([[1., 4.]])
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    index = _index_array(index, "take")
+    size = int(np.prod(x.shape))
+    if index.size and (index.min() < -size or index.max() >= size):
+        raise IndexingError(
+            f"take: index values must be in [-{size}, {size}) for a tensor of {size} elements "
+            f"(shape {x.shape}), got values in [{index.min()}, {index.max()}]"
+        )
+    return getitem(reshape(x, (-1,)), index % max(size, 1))
+
+
+@register(
+    "take_along_dim", sample="take_along_dim", reference=lambda x, i, dim: _along_ref(x, i, dim)
+)
+def take_along_dim(input: Any, indices: Any, dim: int | None = None) -> Tensor:
+    """`gather` along `dim` with `indices` and `input` broadcast against each other in the
+    other dims (dim None: `take` of the flattened tensor, 1-d).
+
+    Examples
+    --------
+    >>> import autograd_core as ag
+    >>> x = ag.tensor([[3.0, 1.0], [0.0, 2.0]])
+    >>> ag.take_along_dim(x, x.argmax(dim=1, keepdim=True), dim=1)
+    tensor([[3.],
+            [2.]])
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    index = _index_array(indices, "take_along_dim")
+    if dim is None:
+        return take(x, index.reshape(-1))
+    axis = normalize_axis(dim, x.ndim, "take_along_dim")
+    if index.ndim != x.ndim:
+        raise ShapeError(
+            f"take_along_dim: indices with {index.ndim} dims for a tensor with {x.ndim} "
+            f"(shapes {index.shape} and {x.shape})"
+        )
+    lead = [1 if d == axis else n for d, n in enumerate(x.shape)]
+    other = [1 if d == axis else n for d, n in enumerate(index.shape)]
+    try:
+        common = list(np.broadcast_shapes(tuple(lead), tuple(other)))
+    except ValueError:
+        raise ShapeError(
+            f"take_along_dim: shapes {x.shape} and {index.shape} do not broadcast outside dim {dim}"
+        ) from None
+    x_shape, index_shape = list(common), list(common)
+    x_shape[axis], index_shape[axis] = x.shape[axis], index.shape[axis]
+    if tuple(x_shape) != x.shape:
+        x = broadcast_to(x, x_shape)
+    return Gather.apply(x, dim=axis, index=np.broadcast_to(index, index_shape))
+
+
+def _along_ref(x: np.ndarray, index: np.ndarray, dim: Any) -> np.ndarray:
+    return np.take_along_axis(x, index, dim) if dim is not None else np.take(x, index.ravel())
+
+
 def _mask_array(mask: Any, op: str) -> np.ndarray:
     array = np.asarray(mask)
     if array.dtype != bool:
@@ -244,4 +310,7 @@ def masked_select(input: Any, mask: Any) -> Tensor:
     return getitem(x, np.broadcast_to(mask, shape))
 
 
-__all__ = ["gather", "index_select", "masked_fill", "masked_select", "scatter", "scatter_add"]
+__all__ = [
+    "gather", "index_select", "masked_fill", "masked_select", "scatter", "scatter_add", "take",
+    "take_along_dim",
+]  # fmt: skip

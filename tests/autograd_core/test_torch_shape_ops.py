@@ -116,6 +116,20 @@ SIGNATURES = {
         lambda m, x, y: (x * 1).scatter_add_(0, m.tensor([[1, 0, 1]]), y),
         [(2, 3), (1, 3)],
     ),
+    "take": (lambda m, x: m.take(x, m.tensor([[0, 5], [-1, 2]])) + x.take(m.tensor(3)), [(2, 3)]),
+    "take_along_dim": (
+        lambda m, x: (
+            m.take_along_dim(x, m.tensor([[0], [2]]), 1)
+            + x.take_along_dim(m.tensor([[0, 1, 1]]), dim=0).sum()
+        ),
+        [(2, 3)],
+    ),
+    "take_along_dim_broadcast": (
+        lambda m, x: m.take_along_dim(x, m.tensor([[[1]], [[0]]]), 1),
+        [(2, 3, 4)],
+    ),
+    "take_along_dim_flat": (lambda m, x: m.take_along_dim(x, m.tensor([5, 0])), [(2, 3)]),
+    "take_along_dim_argsort": (lambda m, x: m.take_along_dim(x, x.argsort(dim=1), dim=1), [(3, 4)]),
     "isclose_allclose": (
         lambda m, x, y: (m.isclose(x, x + 1e-9), x.isclose(y), m.tensor(m.allclose(x, x + 1e-9))),
         [(2, 3), (3,)],
@@ -195,6 +209,12 @@ ERRORS = {
     "movedim_repeated": (lambda m, x: m.movedim(x, (0, 0), (1, 2)), [(2, 3, 4)], RuntimeError),
     "select_out_of_range": (lambda m, x: m.select(x, 1, 3), [(2, 3)], IndexError),
     "select_dim": (lambda m, x: x.select(2, 0), [(2, 3)], IndexError),
+    "take_out_of_range": (lambda m, x: m.take(x, m.tensor([6])), [(2, 3)], IndexError),
+    "take_along_dim_ndim": (
+        lambda m, x: m.take_along_dim(x, m.tensor([0]), 1),
+        [(2, 3)],
+        RuntimeError,
+    ),
     "isclose_shapes": (lambda m, x, y: m.isclose(x, y), [(2, 3), (2,)], RuntimeError),
 }
 
