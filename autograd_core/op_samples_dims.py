@@ -1,6 +1,6 @@
 """Sample strategies of the ops that take dims, indices or equations: the linear
-algebra shortcuts (mm, bmm, mv, dot, outer), einsum, and indexing along a dim
-(gather, scatter, index_select, masked_*). `autograd_core.op_samples` imports
+algebra shortcuts (mm, bmm, mv, dot, outer) and the fused affine map, einsum, and
+indexing along a dim (gather, scatter, index_select, masked_*). `autograd_core.op_samples` imports
 this module, so `SAMPLES` holds them too.
 """
 
@@ -24,6 +24,14 @@ def _mm(draw: Draw, spec: OpSpec) -> Sample:
     n, k, m = (_side(draw, name) for name in "nkm")
     x = domain_array(draw, (n, k), "real", "x")
     return Sample((x, domain_array(draw, (k, m), "real", "y")))
+
+
+@sample_strategy("affine")
+def _affine(draw: Draw, spec: OpSpec) -> Sample:
+    n, n_in, n_out = (_side(draw, name) for name in ("n", "in", "out"))
+    x = domain_array(draw, (n, n_in), "real", "x")
+    weight = domain_array(draw, (n_out, n_in), "real", "weight")
+    return Sample((x, weight, domain_array(draw, (n_out,), "real", "bias")))
 
 
 @sample_strategy("bmm")

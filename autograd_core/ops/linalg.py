@@ -197,5 +197,50 @@ def outer(input: Any, vec2: Any) -> Tensor:
 ger = outer
 
 
+# ------------------------------------------------------------------ fused primitives
+
+
+def _affine_reference(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    return x @ weight.T + bias
+
+
+@register("affine", sample="affine", reference=_affine_reference)
+class Affine(Function):
+    """out = x @ weight^T + bias, x (N, in), weight (out, in), bias (out,);
+    dL/dx = grad @ weight,   dL/dweight = grad^T @ x,   dL/dbias = grad summed over N
+
+    `nn.functional.linear`'s primitive for a 2-d input with a bias: one node
+    instead of three (the transposed view, the product, the broadcast sum), and
+    no reduction by the engine for the bias gradient. tests/autograd_core/
+    test_fused_ops.py compares it with that composition, `x @ weight.T + bias`.
+    """
+
+    def forward(ctx, x, weight, bias):
+        if x.ndim != 2 or weight.ndim != 2 or bias.shape != weight.shape[:1]:
+            raise ValueError(
+                f"affine: expects x (N, in), weight (out, in) and bias (out,), got shapes "
+                f"{x.shape}, {weight.shape} and {bias.shape}"
+            )
+        if x.shape[1] != weight.shape[1]:
+            raise ValueError(
+                f"affine: x of shape {x.shape} does not fit weight of shape {weight.shape}: "
+                f"expected x.shape[1] == weight.shape[1]"
+            )
+        needs_x, needs_weight, _ = ctx.needs_input_grad
+        ctx.save_for_backward(x if needs_weight else None, weight if needs_x else None)
+        out = x @ weight.T  # (N, in) @ (in, out) -> (N, out); BLAS reads the transpose as is
+        out += bias  # NOTE: in place, on the fresh product: the bias costs no second array
+        return out
+
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        needs_x, needs_weight, needs_bias = ctx.needs_input_grad
+        return (
+            grad @ weight if needs_x else None,  # (N, out) @ (out, in) -> (N, in)
+            grad.T @ x if needs_weight else None,  # (out, N) @ (N, in) -> (out, in)
+            grad.sum(axis=0) if needs_bias else None,  # (N, out) -> (out,)
+        )
+
+
 __all__ = ["bmm", "dot", "ger", "inner", "matmul", "mm", "mv", "outer"]
 ALIASES = {"inner": "dot", "ger": "outer"}

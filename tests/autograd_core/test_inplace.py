@@ -182,11 +182,14 @@ def test_backward_after_optimizer_step_on_transposed_weight_raises():
     layer = nn.Linear(3, 2)
     opt = nn.optim.SGD(layer.parameters(), lr=0.1)
     x = ag.randn(4, 3, requires_grad=True)
-    first = layer(x).sum()
+    first = (x @ layer.weight.T).sum()  # the composition: matmul saves the view weight.T
+    fused = layer(x).sum()  # one affine node, which saves the weight itself
     layer(ag.randn(4, 3)).sum().backward()
     opt.step()  # changes the weight that `first` saved (through its view weight.T)
     with pytest.raises(RuntimeError, match=f"one of the inputs of 'matmul' .*{MODIFIED}"):
         first.backward()
+    with pytest.raises(RuntimeError, match=f"one of the inputs of 'affine' .*{MODIFIED}"):
+        fused.backward()
 
 
 def test_backward_after_replacing_saved_data_raises():
