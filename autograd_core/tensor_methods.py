@@ -2,7 +2,7 @@
 
 Each hands the tensor to the function of the same name in `autograd_core.ops`
 (where the op, its backward and its documentation live). `Tensor` mixes this
-class in; the operators and the oldest methods are still in `tensor.py`.
+class in; the operators and Python's protocols are in `tensor.py`.
 """
 
 from __future__ import annotations
@@ -354,6 +354,132 @@ class OpMethods:
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _ops.topk(self, k, dim, largest, sorted)
+
+    # ------------------------------------ the first ops: math, reductions, shapes
+
+    def exp(self) -> Tensor:
+        return _ops.exp(self)
+
+    def log(self) -> Tensor:
+        return _ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return _ops.sqrt(self)
+
+    def tanh(self) -> Tensor:
+        return _ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return _ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return _ops.relu(self)
+
+    def abs(self) -> Tensor:
+        return _ops.abs(self)
+
+    def neg(self) -> Tensor:
+        return _ops.neg(self)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return _ops.pow(self, exponent)
+
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        return _ops.clip(self, min, max)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        return _ops.clip(self, min, max)
+
+    def maximum(self, other: Any) -> Tensor:
+        return _ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return _ops.minimum(self, other)
+
+    def sum(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.sum(self, dim, keepdim, **aliases)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.mean(self, dim, keepdim, **aliases)
+
+    def prod(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.prod(self, dim, keepdim, **aliases)
+
+    def max(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Any:
+        return _ops.max(self, dim, keepdim, **aliases)
+
+    def min(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Any:
+        return _ops.min(self, dim, keepdim, **aliases)
+
+    def amax(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.amax(self, dim, keepdim, **aliases)
+
+    def amin(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.amin(self, dim, keepdim, **aliases)
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+        return _ops.var(self, dim, unbiased, keepdim, **kw)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+        return _ops.std(self, dim, unbiased, keepdim, **kw)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.norm(self, p, dim, keepdim, **kw)
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.logsumexp(self, dim, keepdim, **aliases)
+
+    def cumsum(self, dim: Any = None, **kw: Any) -> Tensor:
+        return _ops.cumsum(self, dim, **kw)
+
+    def softmax(self, dim: Any = -1, dtype: Any = None, **aliases: Any) -> Tensor:
+        return _ops.softmax(self, dim, dtype, **aliases)
+
+    def log_softmax(self, dim: Any = -1, dtype: Any = None, **aliases: Any) -> Tensor:
+        return _ops.log_softmax(self, dim, dtype, **aliases)
+
+    def argmax(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.argmax(self, dim, keepdim, **aliases)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.argmin(self, dim, keepdim, **aliases)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return _ops.permute(self, *dims)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.transpose(self, dim0, dim1)
+
+    def swapaxes(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.transpose(self, dim0, dim1)
+
+    def t(self) -> Tensor:
+        return _ops.t(self)
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+        return _ops.matrix_transpose(self)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, dim: Any = None, **aliases: Any) -> Tensor:
+        return _ops.squeeze(self, dim, **aliases)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _ops.unsqueeze(self, dim)
+
+    def expand_dims(self, axis: Any) -> Tensor:
+        return _ops.expand_dims(self, axis)
+
+    def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
+        return _ops.broadcast_to(self, shape)
+
+    def matmul(self, other: Any) -> Tensor:
+        return _ops.matmul(self, other)
 
 
 _ops: Any  # autograd_core.ops, set by `link` (the ops are built on Tensor)
