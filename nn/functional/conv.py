@@ -21,7 +21,7 @@ from autograd_core import Tensor
 from autograd_core.function import register
 from autograd_core.ops.window import pair, sliding_window, window_fold
 
-from ._convert import as_tensor
+from ._convert import as_tensor, check_same_dtype
 
 Padding = tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
 
@@ -160,6 +160,7 @@ def convolve(
     """conv2d of a 4-d x, its errors naming `op` (conv1d runs here over a unit height)."""
     check_input(x, op)
     check_weight(weight, groups, "(out_channels, in_channels/groups, KH, KW)", op)
+    check_same_dtype(op, input=x, weight=weight, bias=bias)
     n, channels, height, width = x.shape
     out_channels, group_channels, kh, kw = weight.shape
     if channels % groups or out_channels % groups or channels // groups != group_channels:
@@ -284,6 +285,7 @@ def conv_transpose2d(
         )[0]
     check_input(x, "conv_transpose2d")
     check_weight(weight, groups, "(in_channels, out_channels/groups, KH, KW)", "conv_transpose2d")
+    check_same_dtype("conv_transpose2d", input=x, weight=weight, bias=bias)
     n, channels, height, width = x.shape
     in_channels, group_out, kh, kw = weight.shape
     if channels != in_channels or channels % groups:

@@ -11,6 +11,8 @@ from autograd_core import Tensor
 from autograd_core.function import register
 from autograd_core.ops.linalg import Affine
 
+from ._convert import check_same_dtype
+
 
 @register("linear", sample="nn_linear")
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -39,6 +41,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: bias must have shape ({weight.shape[0]},) to match weight "
             f"{weight.shape}, got {bias.shape}"
         )
+    check_same_dtype("linear", input=x, weight=weight, bias=bias)
     if bias is not None and x.ndim == 2:  # the common case: one fused node (Affine)
         return Affine.apply(x, weight, bias)
     out = x @ weight.T  # (*, in) @ (in, out) -> (*, out); .T is a view, BLAS reads it as is

@@ -213,3 +213,28 @@ def test_float16_into_a_float32_batch_norm_is_computed_in_float32_as_torch():
     assert xs.grad.dtype == np.float16
     with pytest.raises(RuntimeError, match="the input is float16 but the layer's parameters are"):
         nn.BatchNorm2d(2).double()(xs)
+
+
+FUNCTIONS = {
+    "linear": ((3, 4), (2, 4), (2,)),
+    "conv1d": ((1, 2, 5), (3, 2, 2), (3,)),
+    "conv2d": ((1, 2, 4, 4), (3, 2, 2, 2), (3,)),
+    "conv_transpose2d": ((1, 2, 4, 4), (2, 3, 2, 2), (3,)),
+}
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("odd_one", ["input", "weight", "bias"])
+def test_functions_refuse_operands_of_mixed_dtypes_as_torch(name, odd_one):
+    shapes = dict(zip(("input", "weight", "bias"), FUNCTIONS[name]))
+    dtypes = {key: ("float64" if key == odd_one else "float32") for key in shapes}
+    operands = [torch.zeros(shapes[k], dtype=getattr(torch, dtypes[k])) for k in shapes]
+    if (name, odd_one) == ("conv_transpose2d", "bias"):  # torch casts it (docs/pytorch.md)
+        assert getattr(torch.nn.functional, name)(*operands).dtype == torch.float32
+    else:
+        with pytest.raises(RuntimeError):
+            getattr(torch.nn.functional, name)(*operands)
+    with pytest.raises(RuntimeError, match=rf"{name}: the operands must share one dtype, got "):
+        getattr(F, name)(*(ag.zeros(shapes[k], dtype=dtypes[k]) for k in shapes))
+    out = getattr(F, name)(*(ag.zeros(shapes[k], dtype="float64") for k in shapes))
+    assert out.dtype == np.float64
