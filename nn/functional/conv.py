@@ -5,9 +5,7 @@ primitives: convolution is the sliding-window view of the padded input
 (`autograd_core.ops.sliding_window`), one reshape that lays the windows out
 as columns ("im2col"), and one batched matmul through BLAS. The transposed
 convolution is its adjoint: one matmul that spreads every input pixel into
-a window, then `window_fold`, which adds the overlapping windows up. Each
-product is one matrix product per group over the whole batch, not one per
-image, so BLAS gets few large products.
+a window, then `window_fold`, which adds the overlapping windows up.
 """
 
 from __future__ import annotations
@@ -179,17 +177,13 @@ def convolve(
 
     cols = sliding_window(pad_spatial(x, pads), (kh, kw), stride, dilation)
     oh, ow = cols.shape[-2:]
-    # (N, C, KH, KW, OH, OW) -> (C, KH, KW, N, OH, OW) -> (groups, C/groups*KH*KW, N*OH*OW):
-    # the one copy ("im2col"), with the whole batch in one matrix
-    cols = cols.permute(1, 2, 3, 0, 4, 5).reshape(groups, group_channels * kh * kw, -1)
+    # (N, C, KH, KW, OH, OW) -> (N, groups, C/groups*KH*KW, OH*OW): the one copy ("im2col")
+    cols = cols.reshape(n, groups, group_channels * kh * kw, oh * ow)
     # (out, C/groups, KH, KW) -> (groups, out/groups, C/groups*KH*KW)
     kernel = weight.reshape(groups, out_channels // groups, group_channels * kh * kw)
-    # NOTE: one large matrix product per group rather than one small one per image: BLAS
-    # keeps all its threads busy on it (a product per image made 2 threads on a loaded
-    # 2-core machine up to 100x slower than 1, each call waiting for the other thread).
-    # (groups, out/groups, K) @ (groups, K, N*OH*OW) -> (out, N, OH, OW) -> (N, out, OH, OW),
-    # copied to NCHW order as PyTorch's output is (so that .view works on it)
-    out = (kernel @ cols).reshape(out_channels, n, oh, ow).permute(1, 0, 2, 3).contiguous()
+    # (groups, out/groups, K) @ (N, groups, K, OH*OW) -> (N, groups, out/groups, OH*OW):
+    # already NCHW order, so no transposed copy is needed after the product
+    out = (kernel @ cols).reshape(n, out_channels, oh, ow)
     if bias is not None:
         out = out + bias.reshape(out_channels, 1, 1)
     return out
@@ -328,12 +322,11 @@ def conv_transpose2d(
     group_in = channels // groups
     # (C, out/groups, KH, KW) -> (groups, C/groups, out/groups*KH*KW) -> swap the last two
     kernel = weight.reshape(groups, group_in, group_out * kh * kw).permute(0, 2, 1)
-    # (N, C, H, W) -> (C, N, H, W) -> (groups, C/groups, N*H*W): the batch in one matrix
-    pixels = x.permute(1, 0, 2, 3).reshape(groups, group_in, n * height * width)
-    # (groups, out/groups*KH*KW, C/groups) @ (groups, C/groups, N*H*W)
-    #   -> (out, KH, KW, N, H, W) -> (N, out, KH, KW, H, W): one window per pixel
-    cols = (kernel @ pixels).reshape(out_channels, kh, kw, n, height, width)
-    cols = cols.permute(3, 0, 1, 2, 4, 5)
+    # (N, C, H, W) -> (N, groups, C/groups, H*W)
+    pixels = x.reshape(n, groups, group_in, height * width)
+    # (groups, out/groups*KH*KW, C/groups) @ (N, groups, C/groups, H*W)
+    #   -> (N, groups, out/groups*KH*KW, H*W) -> (N, out, KH, KW, H, W): one window per pixel
+    cols = (kernel @ pixels).reshape(n, out_channels, kh, kw, height, width)
     out = window_fold(cols, full, stride, dilation)
     if pads != (0, 0):
         out = out[:, :, pads[0] : pads[0] + size[0], pads[1] : pads[1] + size[1]]
