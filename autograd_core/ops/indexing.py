@@ -55,6 +55,8 @@ def _along(x_shape: tuple[int, ...], dim: int, index: np.ndarray, op: str) -> tu
 class Gather(Function):
     """out[i][j] = x[index[i][j]][j] (dim 0);   dL/dx = scatter_add of grad at index"""
 
+    array_fields = ("index",)  # freed with the saved values after backward
+
     def forward(ctx, x, dim, index):
         ctx.dim = normalize_axis(dim, x.ndim, "gather")
         ctx.index = index
@@ -74,6 +76,8 @@ def _gather_ref(x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
 class ScatterAdd(Function):
     """out = x with src[i][j] added at out[index[i][j]][j] (dim 0), repeats accumulating;
     dL/dx = grad,   dL/dsrc = gather(grad, dim, index)"""
+
+    array_fields = ("index",)  # freed with the saved values after backward
 
     def forward(ctx, x, src, dim, index):
         ctx.dim = normalize_axis(dim, x.ndim, "scatter_add")
@@ -101,6 +105,8 @@ class ScatterAdd(Function):
 class Scatter(Function):
     """out = x with src[i][j] written at out[index[i][j]][j] (dim 0);
     dL/dx = grad where nothing was written,   dL/dsrc = gather(grad, dim, index)"""
+
+    array_fields = ("index",)  # freed with the saved values after backward
 
     def forward(ctx, x, src, dim, index):
         ctx.dim = normalize_axis(dim, x.ndim, "scatter")

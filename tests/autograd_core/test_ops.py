@@ -92,6 +92,21 @@ def test_op_gradient_matches_central_differences(spec, data):
         assert leaf.grad is not None, f"{spec.name}: an input got no gradient"
         assert leaf.grad.shape == leaf.shape
         assert leaf.grad.dtype == np.float64
+    _assert_released_nodes_hold_no_arrays(out, spec.name)
+
+
+def _assert_released_nodes_hold_no_arrays(out, name):
+    """After backward, no node of the graph keeps an array in its fields (issue 11: a kept
+    graph holds its shape, not its data); ops list such fields in `array_fields`."""
+    stack, seen = [out.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen or not hasattr(node, "producers"):
+            continue
+        seen.add(id(node))
+        held = [k for k, v in vars(node).items() if isinstance(v, np.ndarray) and v.size > 4]
+        assert not held, f"{name}: node {node.name} keeps arrays {held} after backward"
+        stack.extend(node.producers)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
