@@ -7,10 +7,12 @@ machinery is in `autograd_core.inplace`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from typing_extensions import Self
+
+if TYPE_CHECKING:  # annotations only (postponed): the core needs nothing beyond numpy
+    from typing_extensions import Self
 
 
 class InPlaceMethods:
