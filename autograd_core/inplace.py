@@ -296,7 +296,7 @@ def setitem(tensor: Tensor, index: Any, value: Any) -> None:
         raise DTypeError(
             f"setitem: cannot store {array.dtype} values in a tensor of dtype {tensor.dtype}"
         )
-    from .ops.movement import _plain_index
+    from .ops.subscript import _plain_index
 
     index = _plain_index(index)
     if _recording(tensor, (value,)):
@@ -377,7 +377,7 @@ def normal(x: Tensor, mean: float, std: float) -> Tensor:
 
 
 def _ops_index_put(x: Tensor, value: Any, index: Any) -> Tensor:
-    from .ops.movement import index_put
+    from .ops.subscript import index_put
 
     return index_put(x, index, value)
 

@@ -41,7 +41,7 @@ from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .logical import *  # noqa: F403
 from .movement import *  # noqa: F403
-from .movement import accumulate_at, getitem, matrix_transpose, reversed_dims  # noqa: F401
+from .movement import matrix_transpose, reversed_dims  # noqa: F401
 from .pieces import *  # noqa: F403
 from .rearrange import *  # noqa: F403
 from .reduce import *  # noqa: F403
@@ -49,6 +49,7 @@ from .shaping import *  # noqa: F403
 from .sorting import *  # noqa: F403
 from .special import *  # noqa: F403
 from .statistics import *  # noqa: F403
+from .subscript import accumulate_at, getitem  # noqa: F401
 from .trigonometry import *  # noqa: F403
 from .unary import *  # noqa: F403
 from .window import sliding_window, window_fold, window_max, window_max_scatter  # noqa: F401

@@ -16,8 +16,9 @@ from ..errors import IndexingError, ShapeError
 from ..function import register
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .movement import accumulate_at, getitem, permute
+from .movement import permute
 from .reduce import sum
+from .subscript import accumulate_at, getitem
 
 
 def _tensor(x: Any) -> Tensor:

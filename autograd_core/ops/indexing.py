@@ -16,7 +16,8 @@ from ..function import Function, register
 from ..tensor import Tensor
 from .axes import normalize_axis
 from .elementwise import where
-from .movement import broadcast_to, getitem, pad, reshape
+from .movement import broadcast_to, pad, reshape
+from .subscript import getitem
 
 
 def _index_array(index: Any, op: str) -> np.ndarray:

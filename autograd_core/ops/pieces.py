@@ -19,7 +19,8 @@ from ..errors import ArgumentError, IndexingError
 from ..function import register
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .movement import cat, getitem, stack
+from .movement import cat, stack
+from .subscript import getitem
 
 
 def _tensor(x: Any) -> Tensor:

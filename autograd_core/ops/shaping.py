@@ -16,7 +16,8 @@ from ..errors import IndexingError, ShapeError
 from ..function import Function, register
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .movement import BroadcastTo, Reshape, _resolved_shape, getitem, permute, reshaped_view
+from .movement import BroadcastTo, Reshape, _resolved_shape, permute, reshaped_view
+from .subscript import getitem
 
 
 def _tensor(x: Any) -> Tensor:
