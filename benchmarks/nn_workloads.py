@@ -151,7 +151,8 @@ def _mlp_numpy(batch: int) -> Any:
     return step
 
 
-def ag_step(model: Any, x: Any, y: Any) -> Any:
+def ag_training_step(model: Any, x: Any, y: Any) -> Any:
+    """One SGD step of `model` on (x, y) with the engine; the step returns its loss tensor."""
     import nn
 
     optimizer = nn.optim.SGD(model.parameters(), lr=LEARNING_RATE)
@@ -161,9 +162,15 @@ def ag_step(model: Any, x: Any, y: Any) -> Any:
         loss = nn.functional.cross_entropy(model(x), y)
         loss.backward()
         optimizer.step()
-        return loss.item()
+        return loss
 
     return step
+
+
+def ag_step(model: Any, x: Any, y: Any) -> Any:
+    """`ag_training_step` returning the loss as a number (the graph is not kept)."""
+    step = ag_training_step(model, x, y)
+    return lambda: step().item()
 
 
 def copy_into(model: Any, params: list[np.ndarray]) -> Any:
@@ -187,7 +194,8 @@ def _mlp_autograd_core(batch: int) -> Any:
     return ag_step(copy_into(model, mlp_params()), ag.Tensor(x), ag.Tensor(y))
 
 
-def torch_step(model: Any, x: Any, y: Any) -> Any:
+def torch_training_step(model: Any, x: Any, y: Any) -> Any:
+    """One SGD step of `model` on (x, y) with torch; the step returns its loss tensor."""
     import torch
 
     optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
@@ -197,9 +205,15 @@ def torch_step(model: Any, x: Any, y: Any) -> Any:
         loss = torch.nn.functional.cross_entropy(model(x), y)
         loss.backward()
         optimizer.step()
-        return loss.item()
+        return loss
 
     return step
+
+
+def torch_step(model: Any, x: Any, y: Any) -> Any:
+    """`torch_training_step` returning the loss as a number (the graph is not kept)."""
+    step = torch_training_step(model, x, y)
+    return lambda: step().item()
 
 
 def torch_copy_into(model: Any, params: list[np.ndarray]) -> Any:

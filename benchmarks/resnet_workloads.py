@@ -23,11 +23,14 @@ from typing import Any
 import numpy as np
 
 from benchmarks.nn_workloads import (
-    LEARNING_RATE,
     ag_lenet_model,
+    ag_step,
+    ag_training_step,
     classification_batch,
     numpy_lenet,
     torch_lenet_model,
+    torch_step,
+    torch_training_step,
 )
 from benchmarks.workload import Target, Workload, register
 
@@ -73,20 +76,10 @@ def _images(batch: int) -> tuple[np.ndarray, np.ndarray]:
 @RESNET.variant("autograd_core")
 def _resnet_autograd_core(batch: int) -> Any:
     import autograd_core as ag
-    import nn
 
     model, _ = _ag_resnet(batch)
     x, y = (ag.Tensor(a) for a in _images(batch))
-    optimizer = nn.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-
-    def step():
-        optimizer.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-
-    return step
+    return ag_step(model, x, y)
 
 
 def torch_resnet18(num_classes: int = 10) -> Any:
@@ -144,16 +137,7 @@ def _resnet_torch(batch: int) -> Any:
     model = torch_resnet18()
     model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
     x, y = (torch.from_numpy(a) for a in _images(batch))
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-
-    def step():
-        optimizer.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-
-    return step
+    return torch_step(model, x, y)
 
 
 # ------------------------------------------------------- 2. the kept graph's memory
@@ -197,20 +181,10 @@ def _kept_numpy(batch: int) -> Any:
 @KEPT.variant("autograd_core")
 def _kept_autograd_core(batch: int) -> Any:
     import autograd_core as ag
-    import nn
 
     model = ag_lenet_model()
     x, y = (ag.Tensor(a) for a in classification_batch(batch, (1, 28, 28)))
-    optimizer = nn.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-
-    def step():
-        optimizer.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss
-
-    return _keeping(step, [])
+    return _keeping(ag_training_step(model, x, y), [])
 
 
 @KEPT.variant("torch", requires="torch")
@@ -219,13 +193,4 @@ def _kept_torch(batch: int) -> Any:
 
     model = torch_lenet_model()
     x, y = (torch.from_numpy(a) for a in classification_batch(batch, (1, 28, 28)))
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-
-    def step():
-        optimizer.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss
-
-    return _keeping(step, [])
+    return _keeping(torch_training_step(model, x, y), [])
