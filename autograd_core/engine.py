@@ -154,7 +154,9 @@ def _sweep(
                 continue
             if input_grad is not None:
                 given, wanted = input_grad._data, tensor._data
-                if given.shape != wanted.shape or given.dtype != wanted.dtype:
+                # NOTE: `is not` first: numpy's dtypes are singletons, and `_fit_to` checks
+                # with == anyway
+                if given.dtype is not wanted.dtype or given.shape != wanted.shape:
                     input_grad = _fit_to(input_grad, tensor, node)
                 if producer is None or targets is not None or tensor._retains_grad:
                     _deliver(tensor, input_grad, pending, targets, captured, producer, hooked)
@@ -162,8 +164,9 @@ def _sweep(
                     earlier = pending.get(producer)
                     pending[producer] = input_grad if earlier is None else earlier + input_grad
             if producer is not None:
-                consumers[producer] -= 1
-                if consumers[producer] == 0:
+                left = consumers[producer] - 1
+                consumers[producer] = left
+                if not left:
                     ready.append(producer)
 
 

@@ -55,6 +55,7 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
     _retains_grad: bool = False
     _counter: Any = None  # the memory's `inplace.Version`, shared by its views (lazily made)
     _hooks: Any = None  # gradient hooks (`register_hook`), in the order they were added
+    _shared_constant: bool = False  # a Python number's constant, shared by the ops using it
     __array_ufunc__ = None  # numpy hands `array + tensor` to Tensor.__radd__
 
     def __init__(

@@ -32,7 +32,7 @@ class Graph:
     """Values and ops in topological order (inputs first), ids from a counter."""
 
     def __init__(self) -> None:
-        self.values: dict[tuple[str, int], Value] = {}
+        self.values: dict[tuple[str, int, int], Value] = {}
         self.ops: dict[int, tuple[str, Function, list[Value], Value]] = {}
         self.count = 0
 
@@ -41,8 +41,16 @@ class Graph:
         return f"n{self.count - 1}"
 
 
-def value_key(tensor: Tensor, node: Function | None) -> tuple[str, int]:
-    return ("out", id(node)) if node is not None else ("leaf", id(tensor))
+def value_key(
+    tensor: Tensor, node: Function | None, consumer: Function | None = None
+) -> tuple[str, int, int]:
+    """The box a tensor is drawn as: one per op output, one per leaf, and one per use of a
+    constant the engine shares between ops (a Python number such as the 2 of `x * 2`)."""
+    if node is not None:
+        return ("out", id(node), 0)
+    if tensor._shared_constant:
+        return ("constant", id(tensor), id(consumer))
+    return ("leaf", id(tensor), 0)
 
 
 def walk(root: Tensor) -> Graph:
@@ -52,15 +60,17 @@ def walk(root: Tensor) -> Graph:
     a tensor changed in place since then has a newer node.
     """
     graph = Graph()
-    started: set[tuple[str, int]] = set()
-    stack: list[tuple[Tensor, Function | None, bool]] = [(root, root.grad_fn, False)]
+    started: set[tuple[str, int, int]] = set()
+    stack: list[tuple[Tensor, Function | None, bool, Function | None]] = [
+        (root, root.grad_fn, False, None)
+    ]
     while stack:
-        tensor, node, inputs_done = stack.pop()
-        key = value_key(tensor, node)
+        tensor, node, inputs_done, consumer = stack.pop()
+        key = value_key(tensor, node, consumer)
         if node is not None and inputs_done:  # every input has its box: the op, its value
             op_id = graph.next_id()
             edges = zip(node.inputs, node.producers)
-            inputs = [graph.values[value_key(x, producer)] for x, producer in edges]
+            inputs = [graph.values[value_key(x, producer, node)] for x, producer in edges]
             for value in inputs:
                 value.consumers.append(node)
             out = Value(graph.next_id(), tensor, node)
@@ -76,7 +86,7 @@ def walk(root: Tensor) -> Graph:
         if node is None:
             graph.values[key] = Value(graph.next_id(), tensor, None)
             continue
-        stack.append((tensor, node, True))
+        stack.append((tensor, node, True, consumer))
         pairs = list(zip(node.inputs, node.producers))
-        stack.extend((x, producer, False) for x, producer in reversed(pairs))
+        stack.extend((x, producer, False, node) for x, producer in reversed(pairs))
     return graph

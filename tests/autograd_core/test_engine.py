@@ -270,3 +270,21 @@ def test_user_function_in_three_lines_passes_gradcheck():
     x = ag.tensor([0.5, -1.5], dtype="float64", requires_grad=True)
     assert ag.gradcheck(Cube.apply, x)
     assert ag.gradgradcheck(Cube.apply, x)
+
+
+def test_python_float_constants_are_shared_per_value_and_dtype_but_keep_their_sign_and_dtype():
+    # Function.apply makes each Python float beside a float tensor once per (value, dtype)
+    x32 = ag.tensor([1.0, -2.0], dtype="float32", requires_grad=True)
+    x64 = ag.tensor([1.0, -2.0], dtype="float64", requires_grad=True)
+    assert (x32 * 0.1).dtype == np.float32 and (x64 * 0.1).dtype == np.float64
+    np.testing.assert_array_equal((x64 * 0.1).detach().numpy(), np.array([1.0, -2.0]) * 0.1)
+    first, second = (x64 * 0.1).grad_fn.inputs[1], (x64 * 0.1).grad_fn.inputs[1]
+    assert first is second and first._data.dtype == np.float64
+    assert (x32 * 0.1).grad_fn.inputs[1]._data.dtype == np.float32
+    # 0.0 == -0.0 as keys, but not as constants: the signs of the zeros survive
+    assert np.signbit((x64 * -0.0).detach().numpy()[0]) and not np.signbit(
+        (x64 * 0.0).detach().numpy()[0]
+    )
+    assert np.isnan((x64 * float("nan")).detach().numpy()).all()
+    (x64 * 3.0).sum().backward()
+    np.testing.assert_array_equal(x64.grad.numpy(), [3.0, 3.0])
