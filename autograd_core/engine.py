@@ -15,13 +15,13 @@ import numpy as np
 
 from .anomaly import CHECKING, anomaly_mode, check_seed, run_backward
 from .errors import ShapeError
-from .grad_mode import is_grad_enabled, set_grad_enabled
+from .grad_mode import grad_enabled, is_grad_enabled, set_grad_enabled
 from .graph_memory import note_backward, release
 from .hooks import run_hooks
+from .tensor import Tensor
 
 if TYPE_CHECKING:
     from .function import Function
-    from .tensor import Tensor
 
 
 @overload
@@ -85,8 +85,6 @@ def backward(
 
 
 def _seed_gradient(root: Tensor, gradient: Tensor | np.ndarray | float | None) -> Tensor:
-    from .tensor import Tensor
-
     if gradient is None:
         if root._data.size != 1:
             raise RuntimeError(
@@ -162,7 +160,7 @@ def _sweep(
                     _deliver(tensor, input_grad, pending, targets, captured, producer, hooked)
                 else:  # the common case, inlined: an intermediate tensor
                     earlier = pending.get(producer)
-                    pending[producer] = input_grad if earlier is None else earlier + input_grad
+                    pending[producer] = input_grad if earlier is None else _sum(earlier, input_grad)
             if producer is not None:
                 left = consumers[producer] - 1
                 consumers[producer] = left
@@ -190,16 +188,29 @@ def _deliver(
         if entry is None:
             hooked[id(tensor)] = [tensor, grad]
         else:
-            entry[1] = entry[1] + grad
+            entry[1] = _sum(entry[1], grad)
         return
     if targets is not None:
         slot = targets.get(id(tensor))
         if slot is not None:
-            captured[slot] = grad if captured[slot] is None else captured[slot] + grad
+            captured[slot] = grad if captured[slot] is None else _sum(captured[slot], grad)
     elif producer is None or (tensor._retains_grad and tensor.grad_fn is producer):
-        tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+        tensor.grad = grad if tensor.grad is None else _sum(tensor.grad, grad)
     if producer is not None:
-        pending[producer] = grad if producer not in pending else pending[producer] + grad
+        pending[producer] = grad if producer not in pending else _sum(pending[producer], grad)
+
+
+def _sum(a: Tensor, b: Tensor) -> Tensor:
+    """a + b, for gradients meeting at a value.
+
+    With recording off (no create_graph), one dtype and one shape, the arrays are added
+    directly: an `add` op would record nothing and cost ten times the sum at 0-d. Anything
+    else (a recorded backward, mixed dtypes, broadcasting) is the `add` op.
+    """
+    x, y = a._data, b._data
+    if x.dtype is y.dtype and x.shape == y.shape and not grad_enabled.get():
+        return Tensor._from_op(x + y, None)
+    return a + b
 
 
 def _fit_to(grad: Tensor, tensor: Tensor, node: Function) -> Tensor:

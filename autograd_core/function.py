@@ -221,8 +221,16 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **params: Any) -> Tensor:
         """Run the op on tensors (or numbers and arrays) and record it in the graph."""
-        if cls.promotion is not None:
-            inputs = _promoted(inputs, cls.promotion)
+        promotion = cls.promotion
+        if promotion is not None:
+            if not (  # NOTE: the hottest case, two tensors of one dtype, without a call
+                len(inputs) == 2
+                and isinstance(a := inputs[0], Tensor)
+                and isinstance(b := inputs[1], Tensor)
+                and a._data.dtype is b._data.dtype
+                and (promotion == "common" or a._data.dtype.kind == "f")
+            ):
+                inputs = _promoted(inputs, promotion)
         else:
             for x in inputs:
                 if not isinstance(x, Tensor):
