@@ -223,11 +223,18 @@ class Function:
         """Run the op on tensors (or numbers and arrays) and record it in the graph."""
         promotion = cls.promotion
         if promotion is not None:
-            if not (  # NOTE: the hottest case, two tensors of one dtype, without a call
-                len(inputs) == 2
+            # NOTE: the hottest cases, one tensor or two of one dtype, without a call
+            if len(inputs) == 2:
+                if not (
+                    isinstance(a := inputs[0], Tensor)
+                    and isinstance(b := inputs[1], Tensor)
+                    and a._data.dtype is b._data.dtype
+                    and (promotion == "common" or a._data.dtype.kind == "f")
+                ):
+                    inputs = _promoted(inputs, promotion)
+            elif not (
+                len(inputs) == 1
                 and isinstance(a := inputs[0], Tensor)
-                and isinstance(b := inputs[1], Tensor)
-                and a._data.dtype is b._data.dtype
                 and (promotion == "common" or a._data.dtype.kind == "f")
             ):
                 inputs = _promoted(inputs, promotion)
