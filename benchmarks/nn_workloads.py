@@ -127,6 +127,7 @@ MLP = register(
         size_label="batch",
         rtol=1e-4,
         atol=1e-6,
+        targets=(Target("numpy", 1.15), Target("torch", 0.8)),
     )
 )
 
@@ -249,7 +250,7 @@ CONV = register(
         size_label="batch",
         rtol=1e-4,
         atol=1e-4,
-        targets=(Target("torch", 3.0),),
+        targets=(Target("torch", 2.0),),
     )
 )
 
@@ -326,7 +327,7 @@ LENET = register(
         size_label="batch",
         rtol=1e-4,
         atol=1e-6,
-        targets=(Target("torch", 3.0),),
+        targets=(Target("torch", 2.0),),
     )
 )
 
@@ -417,7 +418,7 @@ POOL = register(
         size_label="batch",
         rtol=1e-5,
         atol=1e-5,
-        targets=(Target("torch", 1.0),),
+        targets=(Target("torch", 0.8),),
     )
 )
 
