@@ -5,7 +5,9 @@ Both pick each sample's target entry with one integer-array index (so a
 product would), weight it by `weight[target]`, drop `ignore_index`, and
 average over the total weight of what is left, as PyTorch does.
 `cross_entropy` also takes class probabilities as targets and
-`label_smoothing`. Everything is a composition of registered engine ops.
+`label_smoothing`. Everything is a composition of registered engine ops, except the
+common case of `cross_entropy` (class indices, no weight, no smoothing), which is the
+fused primitive `softmax_cross_entropy` (the same numbers in one node).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from autograd_core.errors import IndexingError
 from autograd_core.function import register
 
 from .reduction import as_tensor, check_reduction, legacy_reduction, mean_or_nan
+from .softmax_cross_entropy import softmax_cross_entropy
 
 
 def _class_axis(input: Tensor, op: str) -> int:
@@ -164,10 +167,14 @@ def cross_entropy(
         raise ValueError(
             f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}"
         )
+    target_dtype = target.dtype if isinstance(target, Tensor) else np.asarray(target).dtype
+    plain = target_dtype.kind != "f" and weight is None and not label_smoothing
+    if plain and input.dtype.kind == "f":  # the common case, in one node (same numbers)
+        indices = class_indices(input, target, ignore_index, "cross_entropy")
+        return softmax_cross_entropy(input, indices, ignore_index, reduction)
     log_p = ag.log_softmax(input, axis=class_axis)
     # (C,) -> (1, C, 1, ...): per-class values that broadcast against the input
     column = (classes,) + (1,) * (input.ndim - class_axis - 1)
-    target_dtype = target.dtype if isinstance(target, Tensor) else np.asarray(target).dtype
     if target_dtype.kind == "f":  # class probabilities
         target = as_tensor(target)
         if target.shape != input.shape:

@@ -216,6 +216,19 @@ def _class_loss(draw: Draw, spec: OpSpec) -> Sample:
     return Sample((x, target), options)
 
 
+@sample_strategy("nn_softmax_cross_entropy")
+def _softmax_cross_entropy(draw: Draw, spec: OpSpec) -> Sample:
+    """cross_entropy's fused case: logits, integer targets (some ignored), a reduction."""
+    shape, _, target = _class_problem(draw)
+    x = domain_array(draw, shape, _input_domain(spec), "input")
+    ignore_index = -1 if _maybe(draw, "ignore_index") else -100
+    target = target if ignore_index == -1 else np.maximum(target, 0)
+    reduction = draw(REDUCTIONS, label="reduction")
+    if reduction == "mean" and not (x.size and (target != ignore_index).any()):
+        reduction = "sum"  # the mean of nothing is NaN (tested against torch)
+    return Sample((x,), {"target": target, "ignore_index": ignore_index, "reduction": reduction})
+
+
 # ------------------------------------------------------------ convolution, pooling
 
 

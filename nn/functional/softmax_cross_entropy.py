@@ -1,0 +1,93 @@
+"""`softmax_cross_entropy`: cross-entropy of logits and class indices in one graph node.
+
+`cross_entropy` with class-index targets and neither `weight` nor `label_smoothing` (every
+training loop of the course) runs through this primitive. Its forward takes the
+log-softmax and picks each sample's entry in numpy; its backward is
+(softmax(x) - one_hot(target)) times each sample's share of the upstream gradient. That is
+one node and three backward ops where the composition `nll_loss(log_softmax(x))` records
+about twenty. The composition stays the reference: tests/nn/test_softmax_cross_entropy.py
+compares the two, values and first and second derivatives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd_core as ag
+from autograd_core import Function, Tensor
+from autograd_core.function import OpName, register
+from autograd_core.grad_mode import grad_enabled
+
+
+class SoftmaxCrossEntropy(Function):
+    """loss[n] = logsumexp(x[n]) - x[n, t[n]] (0 where t[n] == ignore_index), reduced;
+    dL/dx = (softmax(x) - one_hot(t)) * (each sample's share of grad)"""
+
+    name = OpName("softmax_cross_entropy")
+    array_fields = ("probabilities", "target", "share")
+
+    def forward(ctx, x, target, ignore_index, reduction):
+        axis = 1 if x.ndim >= 2 else 0
+        # NOTE: shifted by the (finite) maximum, as log_softmax is: exact for large logits
+        shift = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros((), x.dtype)
+        z = x - np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+        exp_z = np.exp(z)
+        total = np.sum(exp_z, axis=axis, keepdims=True)
+        with np.errstate(divide="ignore"):
+            log_p = z - np.log(total)
+        keep = target != ignore_index
+        safe = np.where(keep, target, 0)  # ignored samples read class 0, then count for nothing
+        picked = np.take_along_axis(log_p, np.expand_dims(safe, axis), axis).squeeze(axis)
+        loss = np.where(keep, -picked, x.dtype.type(0))
+        count = int(keep.sum())
+        # the part of the upstream gradient each sample gets: 1, or 1/count for the mean
+        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing: NaN
+            scale = x.dtype.type(1) if reduction != "mean" else x.dtype.type(1) / count
+            if reduction == "none":
+                out = loss
+            elif reduction == "sum":
+                out = loss.sum()
+            else:
+                out = loss.sum() / x.dtype.type(count)
+            if ctx.needs_input_grad[0]:
+                ctx.save_for_backward(x)
+                ctx.probabilities = exp_z / total
+                ctx.target = safe
+                ctx.share = keep.astype(x.dtype) * scale  # NaN everywhere for a mean of none
+                ctx.axis = axis
+        return out
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors  # checks that x was not changed in place since
+        axis = ctx.axis
+        one_hot = np.zeros_like(ctx.probabilities)
+        np.put_along_axis(one_hot, np.expand_dims(ctx.target, axis), 1, axis)
+        if grad_enabled.get():
+            # NOTE: a recorded backward (create_graph) takes softmax of x itself, so that
+            # this gradient can be differentiated again; otherwise forward's saved softmax
+            slope = ag.softmax(x, dim=axis) - one_hot
+        else:
+            slope = Tensor._from_op(ctx.probabilities - one_hot, None)
+        share = grad * Tensor._from_op(ctx.share, None)  # (N, *d): each sample's share
+        return (slope * ag.unsqueeze(share, axis),)
+
+
+@register("softmax_cross_entropy", sample="nn_softmax_cross_entropy", domains=("wide",))
+def softmax_cross_entropy(
+    input: Tensor, target: np.ndarray, ignore_index: int = -100, reduction: str = "mean"
+) -> Tensor:
+    """Cross-entropy of logits `input` (C,) or (N, C, ...) and checked integer class indices
+    (0-d or (N, ...)), as `cross_entropy(input, target, ignore_index=..., reduction=...)`.
+
+    Examples
+    --------
+    >>> import numpy as np, autograd_core as ag
+    >>> round(softmax_cross_entropy(ag.tensor([[0.0, 0.0]]), np.array([1])).item(), 4)  # log 2
+    0.6931
+    """
+    target_array: Any = np.asarray(target)
+    return SoftmaxCrossEntropy.apply(
+        input, target=target_array, ignore_index=ignore_index, reduction=reduction
+    )
