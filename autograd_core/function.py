@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from .anomaly import anomaly_mode, check_forward
-from .dtypes import Array, as_array, get_default_dtype, result_type, scalar_array
+from .dtypes import Array
 from .errors import ArgumentError, IndexingError, ShapeError
 from .grad_mode import grad_enabled
 from .inplace import change_clock, share
+from .promotion import as_tensors, promoted
 from .scope import current as current_scope
 from .tensor import Tensor
 
@@ -110,9 +111,9 @@ class Function:
     created_at: Any = None  # where the user made this node (recorded in anomaly mode)
     is_view: bool = False  # True for ops whose output shares the input's memory (per class,
     # or per node for getitem: slices view, integer arrays copy)
-    # How the inputs' dtypes are reconciled before forward (see `_promoted`): "common" casts
-    # them to PyTorch's result type, "float" also turns integers into the default float
-    # (true division, exp, log, ...), None leaves the arrays as they are.
+    # How the inputs' dtypes are reconciled before forward (`promotion.promoted`): "common"
+    # casts them to PyTorch's result type, "float" also turns integers into the default
+    # float (true division, exp, log, ...), None leaves the arrays as they are.
     promotion: ClassVar[str | None] = "common"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -231,17 +232,17 @@ class Function:
                     and a._data.dtype is b._data.dtype
                     and (promotion == "common" or a._data.dtype.kind == "f")
                 ):
-                    inputs = _promoted(inputs, promotion)
+                    inputs = promoted(inputs, promotion)
             elif not (
                 len(inputs) == 1
                 and isinstance(a := inputs[0], Tensor)
                 and (promotion == "common" or a._data.dtype.kind == "f")
             ):
-                inputs = _promoted(inputs, promotion)
+                inputs = promoted(inputs, promotion)
         else:
             for x in inputs:
                 if not isinstance(x, Tensor):
-                    inputs = _as_tensors(inputs)
+                    inputs = as_tensors(inputs)
                     break
         ctx = object.__new__(cls)
         # NOTE: unary and binary ops (nearly every call) unrolled, with no tuple built from a
@@ -360,101 +361,6 @@ def _raise_modified(ctx: Function, tensor: Tensor | None, counter: Any) -> None:
 
 _requires_grad_of = operator.attrgetter("requires_grad")
 _grad_fn_of = operator.attrgetter("grad_fn")
-
-
-def _promoted(inputs: tuple[Any, ...], mode: str) -> tuple[Tensor, ...]:
-    """The inputs as tensors of one dtype, chosen by PyTorch's rule (`dtypes.result_type`).
-
-    This is the one place where an op's dtype is decided. A tensor that requires grad is
-    cast by the recorded `astype` op, so its gradient comes back in its own dtype.
-    """
-    if len(inputs) == 2:  # NOTE: the hottest cases first, without building a set of dtypes:
-        a, b = inputs  # two tensors of one dtype, or a float tensor and a Python float
-        if isinstance(a, Tensor):
-            dtype = a._data.dtype
-            if isinstance(b, Tensor):
-                if b._data.dtype == dtype and (mode == "common" or dtype.kind == "f"):
-                    return inputs
-            elif type(b) is float and dtype.kind == "f":
-                return a, _float_constant(b, dtype)
-        elif type(a) is float and isinstance(b, Tensor) and b._data.dtype.kind == "f":
-            return _float_constant(a, b._data.dtype), b
-    dtypes = {x._data.dtype for x in inputs if isinstance(x, Tensor)}
-    if len(dtypes) == 1:  # other hot paths: tensors of one dtype, a float tensor and a number
-        (dtype,) = dtypes
-        if len(inputs) == 1 or all(isinstance(x, Tensor) for x in inputs):
-            if mode == "common" or dtype.kind == "f":
-                return inputs
-        elif dtype.kind == "f" and len(inputs) == 2:
-            other = inputs[1] if isinstance(inputs[0], Tensor) else inputs[0]
-            if type(other) in (float, int):  # the number takes the tensor's dtype
-                return _as_tensors(inputs)
-    target = result_type(*inputs)
-    if mode == "float" and target.kind != "f":
-        target = get_default_dtype()
-    return tuple(_cast(x, target) for x in inputs)
-
-
-# NOTE: a Python float beside a float tensor (`y * 0.5`, `x - 1.0`) becomes a 0-d constant of
-# the tensor's dtype. The same few constants recur in every step, so each is made once and
-# shared (nothing writes to a constant: no op hands it out); a graph then holds one tracked
-# object fewer per such op for the cyclic collector to scan. Zero is left out: 0.0 and -0.0
-# are equal keys but different constants.
-_FLOAT_CONSTANTS: dict[tuple[float, np.dtype], Tensor] = {}
-
-
-def _float_constant(value: float, dtype: np.dtype) -> Tensor:
-    key = (value, dtype)
-    constant = _FLOAT_CONSTANTS.get(key)
-    if constant is None:
-        constant = Tensor._from_op(dtype.type(value), None)
-        if value:
-            constant._shared_constant = True  # drawn once per use (`viz.walk`)
-            if len(_FLOAT_CONSTANTS) >= 4096:
-                _FLOAT_CONSTANTS.clear()
-            _FLOAT_CONSTANTS[key] = constant
-    return constant
-
-
-def _cast(x: Any, dtype: np.dtype) -> Tensor:
-    if isinstance(x, Tensor):
-        if x._data.dtype == dtype:
-            return x
-        if x.requires_grad and grad_enabled.get():
-            from .ops import astype
-
-            return astype(x, dtype)
-        return Tensor._from_op(x._data.astype(dtype), None)
-    if isinstance(x, (bool, int, float)):
-        try:
-            return Tensor._from_op(dtype.type(x), None)
-        except OverflowError:  # e.g. 300 beside a uint8 tensor: wrap around, as PyTorch does
-            return Tensor._from_op(np.array(x).astype(dtype)[()], None)
-    return Tensor._from_op(as_array(x, op="operand").astype(dtype), None)
-
-
-def _as_tensors(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
-    """Wrap numbers and arrays beside tensors; Python numbers take a tensor's dtype."""
-    like = None
-    for x in inputs:
-        if isinstance(x, Tensor):
-            like = x._data.dtype
-            break
-    tensors = []
-    for x in inputs:
-        if isinstance(x, Tensor):
-            tensors.append(x)
-        elif type(x) is float and like is not None and like.kind == "f":  # the common case
-            tensors.append(_float_constant(x, like))
-        else:
-            tensors.append(_constant(x, like))
-    return tuple(tensors)
-
-
-def _constant(value: Any, like: np.dtype | None) -> Tensor:
-    if like is not None and isinstance(value, (bool, int, float)):
-        return Tensor._from_op(scalar_array(value, like), None)
-    return Tensor._from_op(as_array(value, op="operand"), None)
 
 
 # ---------------------------------------------------------------------- registry
