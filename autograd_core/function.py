@@ -272,9 +272,7 @@ class Function:
             ctx.scope = current_scope.get()
             ctx._saved = ()
         else:
-            ctx.needs_input_grad = (
-                _NONE_NEEDED[len(inputs)] if len(inputs) < 4 else ((False,) * len(inputs))
-            )
+            ctx.needs_input_grad = (False,) * len(inputs)
             ctx._saved = None
         # NOTE: 0-d results stay numpy scalars, as numpy's own ufuncs return them:
         # wrapping each in a 0-d array would double the cost of scalar graphs.
@@ -302,7 +300,6 @@ class Function:
 # NOTE: shared tuples for the hot cases, indexed by the inputs' requires_grad (False, True).
 _NEEDS_TWO = (((False, False), (False, True)), ((True, False), (True, True)))
 _NEEDS_ONE = (True,)
-_NONE_NEEDED = ((), (False,), (False, False), (False, False, False))
 _data_of = operator.attrgetter("_data")
 
 

@@ -23,15 +23,13 @@ def promoted(inputs: tuple[Any, ...], mode: str) -> tuple[Tensor, ...]:
     This is the one place where an op's dtype is decided. A tensor that requires grad is
     cast by the recorded `astype` op, so its gradient comes back in its own dtype.
     """
-    if len(inputs) == 2:  # NOTE: the hottest cases first, without building a set of dtypes:
-        a, b = inputs  # two tensors of one dtype, or a float tensor and a Python float
+    # NOTE: `Function.apply` has already passed one tensor and two tensors of one dtype
+    # through; the hottest case left is a float tensor beside a Python float.
+    if len(inputs) == 2:
+        a, b = inputs
         if isinstance(a, Tensor):
-            dtype = a._data.dtype
-            if isinstance(b, Tensor):
-                if b._data.dtype == dtype and (mode == "common" or dtype.kind == "f"):
-                    return inputs
-            elif type(b) is float and dtype.kind == "f":
-                return a, float_constant(b, dtype)
+            if type(b) is float and a._data.dtype.kind == "f":
+                return a, float_constant(b, a._data.dtype)
         elif type(a) is float and isinstance(b, Tensor) and b._data.dtype.kind == "f":
             return float_constant(a, b._data.dtype), b
     dtypes = {x._data.dtype for x in inputs if isinstance(x, Tensor)}
