@@ -18,6 +18,7 @@ from .errors import ShapeError
 from .grad_mode import grad_enabled, is_grad_enabled, set_grad_enabled
 from .graph_memory import note_backward, release
 from .hooks import run_hooks
+from .inplace import producer_for
 from .tensor import Tensor
 
 if TYPE_CHECKING:
@@ -107,8 +108,11 @@ def _count_consumers(start: Function) -> dict[Function, int]:
     stack = [start]
     while stack:
         node = stack.pop()
-        for producer, needed in zip(node.producers, node.needs_input_grad):
-            if producer is None or not needed:
+        for tensor, needed in zip(node.inputs, node.needs_input_grad):
+            if not needed:
+                continue
+            producer = tensor.grad_fn if tensor._superseded is None else producer_for(tensor, node)
+            if producer is None:
                 continue
             if producer in consumers:
                 consumers[producer] += 1
@@ -145,11 +149,11 @@ def _sweep(
                     f"{node.name}.backward returned {len(input_grads)} gradients "
                     f"for {len(inputs)} inputs"
                 )
-        for tensor, producer, needed, input_grad in zip(
-            inputs, node.producers, node.needs_input_grad, input_grads
-        ):
+        for tensor, needed, input_grad in zip(inputs, node.needs_input_grad, input_grads):
             if not needed:
                 continue
+            # NOTE: the maker of the version this node read (`Function.producers`), inlined
+            producer = tensor.grad_fn if tensor._superseded is None else producer_for(tensor, node)
             if input_grad is not None:
                 given, wanted = input_grad._data, tensor._data
                 # NOTE: `is not` first: numpy's dtypes are singletons, and `_fit_to` checks

@@ -21,7 +21,7 @@ from .anomaly import anomaly_mode, check_forward
 from .dtypes import Array
 from .errors import ArgumentError, IndexingError, ShapeError
 from .grad_mode import grad_enabled
-from .inplace import change_clock, share
+from .inplace import change_clock, producer_for, share
 from .promotion import as_tensors, promoted
 from .scope import current as current_scope
 from .tensor import Tensor
@@ -90,20 +90,18 @@ class Function:
     # NOTE: slots keep a node small; "__dict__" stays available (created only when an op
     # stores its own fields, such as ctx.axes), so ops can still save what they like.
     __slots__ = (
-        "inputs", "producers", "needs_input_grad", "scope", "_saved", "_output", "_saved_at",
-        "__dict__",
+        "inputs", "needs_input_grad", "scope", "_saved", "_output", "_recorded_at", "__dict__",
     )  # fmt: skip
 
     name: ClassVar[OpName] = OpName("")
     inputs: tuple[Tensor, ...]
-    # NOTE: the node that made each input when this op ran: an input changed in place later
-    # has a new grad_fn, but this op read the earlier version.
-    producers: tuple[Function | None, ...]
     needs_input_grad: tuple[bool, ...]
     scope: tuple[Any, ...]  # the module calls this node was recorded in, outermost first
     _saved: tuple[Array | None, ...] | None
     _output: Array | None
-    _saved_at: int  # the `change_clock` tick when the arrays were saved
+    # NOTE: the `change_clock` tick when this node was recorded: it tells which version of
+    # each input the op read (`producers`) and that saved values did not change since.
+    _recorded_at: int
     _output_counter: Any = None  # the output's version counter, once it has one
     _output_at: int = 0  # for in-place nodes: the tick after their own write
     _hooks: dict[int, Callable[[Tensor], Any]] | None = None  # the output's `register_hook`s
@@ -134,9 +132,16 @@ class Function:
         >>> ((w * 2).sum()).grad_fn.next_functions
         ((<MulBackward0>, 0),)
         """
-        # NOTE: the producer recorded when this op ran: an input changed in place since has
-        # a new grad_fn, but this op read (and its gradient flows to) the earlier version.
         return tuple((producer or _node_of(x), 0) for x, producer in zip(ctx.inputs, ctx.producers))
+
+    @property
+    def producers(ctx) -> tuple[Function | None, ...]:
+        """The node that made each input when this op ran (None for a leaf or a constant).
+
+        An input changed in place since has a newer grad_fn, but this op read (and its
+        gradient flows to) the earlier version: `inplace.producer_for` finds it.
+        """
+        return tuple(producer_for(x, ctx) for x in ctx.inputs)
 
     def __repr__(ctx) -> str:
         return f"<{ctx.name()}>"
@@ -164,8 +169,7 @@ class Function:
         back as graph tensors."""
         if ctx._saved is None:
             return  # not recording: no backward will ask for them
-        ctx._saved = arrays
-        ctx._saved_at = next(change_clock)  # saved_tensors checks nothing changed since
+        ctx._saved = arrays  # saved_tensors checks nothing changed since `_recorded_at`
 
     @property
     def saved_tensors(ctx) -> tuple[Any, ...]:
@@ -182,7 +186,7 @@ class Function:
             )
         if not ctx._saved:
             return ()
-        saved_at = ctx._saved_at
+        saved_at = ctx._recorded_at
         tensors: list[Any] = []
         for array in ctx._saved:
             if array is None:  # a slot the op left empty (a value no gradient needs)
@@ -252,25 +256,23 @@ class Function:
             arrays: tuple[Any, ...] = (a._data, b._data)
             record = (a.requires_grad or b.requires_grad) and grad_enabled.get()
             if record:
-                ctx.producers = (a.grad_fn, b.grad_fn)
                 ctx.needs_input_grad = _NEEDS_TWO[a.requires_grad][b.requires_grad]
         elif len(inputs) == 1:
             (a,) = inputs
             arrays = (a._data,)
             record = a.requires_grad and grad_enabled.get()
             if record:
-                ctx.producers = (a.grad_fn,)
                 ctx.needs_input_grad = _NEEDS_ONE
         else:
             arrays = tuple(map(_data_of, inputs))
             record = any(map(_requires_grad_of, inputs)) and grad_enabled.get()
             if record:
-                ctx.producers = tuple(map(_grad_fn_of, inputs))
                 ctx.needs_input_grad = tuple(map(_requires_grad_of, inputs))
         if record:
             ctx.inputs = inputs
             ctx.scope = current_scope.get()
             ctx._saved = ()
+            ctx._recorded_at = next(change_clock)
         else:
             ctx.needs_input_grad = (False,) * len(inputs)
             ctx._saved = None
@@ -344,10 +346,10 @@ def _raise_modified(ctx: Function, tensor: Tensor | None, counter: Any) -> None:
     if tensor is None:
         shape = None if ctx._output is None else ctx._output.shape
         what = f"the output of '{ctx.name}' (shape {shape})"
-        expected = counter.version_at(ctx._output_at or ctx._saved_at)
+        expected = counter.version_at(ctx._output_at or ctx._recorded_at)
     else:
         what = f"one of the inputs of '{ctx.name}' (shape {tensor.shape})"
-        expected = counter.version_at(ctx._saved_at)
+        expected = counter.version_at(ctx._recorded_at)
     where = f"; the op was created at {ctx.created_at}" if ctx.created_at else ""
     raise RuntimeError(
         f"{what} was modified in place after it was saved for backward: it is at version "
@@ -357,7 +359,6 @@ def _raise_modified(ctx: Function, tensor: Tensor | None, counter: Any) -> None:
 
 
 _requires_grad_of = operator.attrgetter("requires_grad")
-_grad_fn_of = operator.attrgetter("grad_fn")
 
 
 # ---------------------------------------------------------------------- registry

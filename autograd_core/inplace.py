@@ -253,7 +253,7 @@ def _adopt(tensor: Tensor, result: Tensor, written: np.ndarray) -> None:
     """Make the node that computed `result` the producer of `tensor`, whose memory now holds
     the result: the node's saved output becomes that memory, checked from now on."""
     node: Function | None = result.grad_fn
-    tensor.grad_fn = node
+    _rebind(tensor, node)
     tensor.requires_grad = result.requires_grad
     if node is None:
         return
@@ -264,6 +264,30 @@ def _adopt(tensor: Tensor, result: Tensor, written: np.ndarray) -> None:
     node._output = data
     node._output_counter = counter_of(tensor)
     node._output_at = next(change_clock)
+
+
+def _rebind(tensor: Tensor, node: Function | None) -> None:
+    """Make `node` the tensor's grad_fn, remembering the one it replaces and when: nodes
+    recorded before read the earlier version, and `producer_for` still finds its maker.
+
+    NOTE: the list keeps nothing alive that the graph does not already hold: the new node
+    reads the old version through `_snapshot`, whose grad_fn is the replaced node.
+    """
+    superseded = tensor.__dict__.setdefault("_superseded", [])
+    superseded.append((next(change_clock), tensor.grad_fn))
+    tensor.grad_fn = node
+
+
+def producer_for(tensor: Tensor, node: Function) -> Function | None:
+    """The node that made the version of `tensor` that `node` read: its grad_fn, unless an
+    in-place op has rebound that since `node` was recorded (None for a leaf or a constant)."""
+    superseded = tensor._superseded
+    if superseded is not None:
+        recorded_at = node._recorded_at
+        for tick, producer in superseded:
+            if tick > recorded_at:
+                return producer
+    return tensor.grad_fn
 
 
 def update(tensor: Tensor, ufunc: np.ufunc, compute: Callable[..., Tensor], other: Any, op: str):

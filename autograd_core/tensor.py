@@ -43,7 +43,7 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
     tensor([2., 4.])
     """
 
-    # NOTE: the rarely set fields (name, _retains_grad, _counter, _hooks) live in a lazily
+    # NOTE: the rarely set fields (name, _retains_grad, _counter, _hooks, ...) live in a lazily
     # created __dict__ with class-level defaults, so making a tensor costs four stores. The
     # array lives in the `_data` slot: the engine reads it directly.
     __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "__dict__", "__weakref__")
@@ -56,6 +56,8 @@ class Tensor(TensorSurface, OpMethods, InPlaceMethods):
     _counter: Any = None  # the memory's `inplace.Version`, shared by its views (lazily made)
     _hooks: Any = None  # gradient hooks (`register_hook`), in the order they were added
     _shared_constant: bool = False  # a Python number's constant, shared by the ops using it
+    # (tick, grad_fn) for each grad_fn an in-place op replaced (`inplace.producer_for`)
+    _superseded: list[tuple[int, Function | None]] | None = None
     __array_ufunc__ = None  # numpy hands `array + tensor` to Tensor.__radd__
 
     def __init__(
