@@ -67,6 +67,11 @@ class MatMul(Function):
             else:
                 grad_x = grad @ _swap_last(y)
         if ctx.needs_input_grad[1]:
+            if y.ndim == 2 and x.ndim > 2:
+                # NOTE: one y for every matrix of a batched x (a linear layer on a sequence):
+                # all of x's rows in one product, not one product per batch entry summed
+                x = reshape(x, (-1, x.shape[-1]))
+                grad = reshape(grad, (-1, grad.shape[-1]))
             if _is_transposed(y._data):
                 grad_y = _swap_last(_swap_last(grad) @ x)
             else:

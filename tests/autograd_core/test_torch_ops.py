@@ -157,6 +157,10 @@ SIGNATURES = {
         [(2, 3), (3,)],
     ),
     "mm": (lambda m, x, y: m.mm(x, y) + x.mm(y), [(2, 3), (3, 4)]),
+    # one 2-d y for every matrix of a batched x: y's gradient is one product over all rows
+    "matmul_batched_by_matrix": (lambda m, x, y: x @ y, [(2, 3, 4, 5), (5, 2)]),
+    "matmul_batched_by_transposed": (lambda m, x, y: x @ y.T, [(3, 4, 5), (2, 5)]),
+    "matmul_permuted_by_matrix": (lambda m, x, y: x.permute(1, 0, 2) @ y, [(4, 3, 5), (5, 2)]),
     "bmm": (lambda m, x, y: m.bmm(x, y), [(2, 3, 4), (2, 4, 1)]),
     "mv": (lambda m, x, y: m.mv(x, y) + x.mv(y), [(2, 3), (3,)]),
     "dot": (lambda m, x, y: m.dot(x, y) + x.dot(y) + m.inner(x, y), [(3,), (3,)]),
