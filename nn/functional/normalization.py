@@ -21,6 +21,7 @@ from autograd_core.function import register
 
 from .. import functional as F  # noqa: N812 (looked up at call time, so nn.onnx sees the call)
 from ._convert import as_tensor
+from .native_batch_norm import native_batch_norm
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -69,7 +70,6 @@ def batch_norm(
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: give both running_mean and running_var, or neither")
     shape = _channel_shape(x)
-    axes = (0, *range(2, x.ndim))
     if training or running_mean is None:
         count = x.numel() // channels
         if count <= 1:
@@ -77,16 +77,16 @@ def batch_norm(
                 f"batch_norm: expected more than 1 value per channel when training, "
                 f"got input of shape {tuple(x.shape)}"
             )
-        mean = ag.mean(x, axis=axes, keepdims=True)  # (1, C, 1, ...)
-        centred = x - mean
-        var = ag.mean(centred * centred, axis=axes, keepdims=True)  # biased: divides by count
-        out = centred / ag.sqrt(var + eps)
+        # one node (`native_batch_norm`), scale and shift included
+        statistics: list[Any] = []
+        out = native_batch_norm(x, weight, bias, eps, statistics)
         if training and running_mean is not None:
+            (mean, var) = statistics[0]
             _update_running(running_mean, running_var, mean, var, count, momentum)
-    else:
-        mean = np.asarray(running_mean).reshape(shape)  # (C,) -> (1, C, 1, ...)
-        inv_std = (1.0 / np.sqrt(np.asarray(running_var) + eps)).astype(x.dtype).reshape(shape)
-        out = (x - mean) * inv_std
+        return out
+    mean = np.asarray(running_mean).reshape(shape)  # (C,) -> (1, C, 1, ...)
+    inv_std = (1.0 / np.sqrt(np.asarray(running_var) + eps)).astype(x.dtype).reshape(shape)
+    out = (x - mean) * inv_std
     if weight is not None:
         out = out * ag.reshape(weight, shape)
     if bias is not None:

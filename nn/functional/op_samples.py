@@ -103,6 +103,21 @@ def _batch_norm(draw: Draw, spec: OpSpec) -> Sample:
     )
 
 
+@sample_strategy("nn_native_batch_norm")
+def _native_batch_norm(draw: Draw, spec: OpSpec) -> Sample:
+    n = draw(st.integers(1, 3), label="batch")
+    channels = draw(st.integers(1, 3), label="channels")
+    spatial = draw(shapes(max_dims=2), label="spatial shape")
+    if n * int(np.prod(spatial)) < 2:
+        n = 2  # batch statistics need more than one value per channel
+    # distinct values: a channel of equal values has variance 0, where 1/sqrt(eps) is steep
+    (x,) = distinct_arrays(draw, [(n, channels, *spatial)], "x")
+    affine = draw(st.booleans(), label="affine")
+    weight = domain_array(draw, (channels,), "real", "weight") if affine else None
+    bias = domain_array(draw, (channels,), "real", "bias") if affine else None
+    return Sample((x, weight, bias), {"eps": draw(st.sampled_from([1e-5, 0.1]), label="eps")})
+
+
 # ----------------------------------------------------------------------- losses
 
 
