@@ -81,22 +81,15 @@ def _linear(draw: Draw, spec: OpSpec) -> Sample:
 
 @sample_strategy("nn_batch_norm")
 def _batch_norm(draw: Draw, spec: OpSpec) -> Sample:
-    n = draw(st.integers(1, 3), label="batch")
-    channels = draw(st.integers(1, 3), label="channels")
-    spatial = draw(shapes(max_dims=2), label="spatial shape")
-    if n * int(np.prod(spatial)) < 2:
-        n = 2  # training needs more than one value per channel
-    # distinct values: a channel of equal values has variance 0, where 1/sqrt(eps) is steep
-    (x,) = distinct_arrays(draw, [(n, channels, *spatial)], "x")
+    x = _channels_input(draw)
+    channels = x.shape[1]
     training = draw(st.booleans(), label="training")
     running: tuple[Tensor | None, Tensor | None] = (None, None)
     if not training or draw(st.booleans(), label="running statistics"):
         mean = domain_array(draw, (channels,), "real", "running mean")
         var = domain_array(draw, (channels,), "positive", "running var")
         running = (Tensor(mean), Tensor(var))
-    affine = draw(st.booleans(), label="affine")
-    weight = domain_array(draw, (channels,), "real", "weight") if affine else None
-    bias = domain_array(draw, (channels,), "real", "bias") if affine else None
+    weight, bias = _affine(draw, channels)
     return Sample(
         (x, *running, weight, bias),
         {"training": training, "eps": draw(st.sampled_from([1e-5, 0.1]), label="eps")},
@@ -105,17 +98,29 @@ def _batch_norm(draw: Draw, spec: OpSpec) -> Sample:
 
 @sample_strategy("nn_native_batch_norm")
 def _native_batch_norm(draw: Draw, spec: OpSpec) -> Sample:
+    x = _channels_input(draw)
+    weight, bias = _affine(draw, x.shape[1])
+    return Sample((x, weight, bias), {"eps": draw(st.sampled_from([1e-5, 0.1]), label="eps")})
+
+
+def _channels_input(draw: Draw) -> np.ndarray:
+    """(N, C, ...) values for batch statistics: more than one per channel, all distinct (a
+    channel of equal values has variance 0, where 1/sqrt(eps) is steep)."""
     n = draw(st.integers(1, 3), label="batch")
     channels = draw(st.integers(1, 3), label="channels")
     spatial = draw(shapes(max_dims=2), label="spatial shape")
     if n * int(np.prod(spatial)) < 2:
-        n = 2  # batch statistics need more than one value per channel
-    # distinct values: a channel of equal values has variance 0, where 1/sqrt(eps) is steep
+        n = 2
     (x,) = distinct_arrays(draw, [(n, channels, *spatial)], "x")
-    affine = draw(st.booleans(), label="affine")
-    weight = domain_array(draw, (channels,), "real", "weight") if affine else None
-    bias = domain_array(draw, (channels,), "real", "bias") if affine else None
-    return Sample((x, weight, bias), {"eps": draw(st.sampled_from([1e-5, 0.1]), label="eps")})
+    return x
+
+
+def _affine(draw: Draw, channels: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """A per-channel weight and bias, or neither."""
+    if not draw(st.booleans(), label="affine"):
+        return None, None
+    weight = domain_array(draw, (channels,), "real", "weight")
+    return weight, domain_array(draw, (channels,), "real", "bias")
 
 
 # ----------------------------------------------------------------------- losses
