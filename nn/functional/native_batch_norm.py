@@ -41,6 +41,11 @@ def _reduced_axes(ndim: int) -> tuple[int, ...]:
     return (0, *range(2, ndim))  # every axis but the channels (axis 1)
 
 
+def channel_shape(x: Any) -> tuple[int, ...]:
+    """(1, C, 1, ...): the shape in which per-channel values broadcast against (N, C, ...) x."""
+    return (1, x.shape[1]) + (1,) * (x.ndim - 2)
+
+
 class NativeBatchNorm(Function):
     """out = x_hat * weight + bias, x_hat = (x - mean) / sqrt(var + eps) per channel over the
     batch;   dL/dx = (grad - mean(grad) - x_hat * mean(grad * x_hat)) * weight / std,
@@ -51,7 +56,7 @@ class NativeBatchNorm(Function):
 
     def forward(ctx, x, weight, bias, eps, statistics):
         axes = _reduced_axes(x.ndim)
-        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)  # (C,) -> (1, C, 1, ...)
+        shape = channel_shape(x)  # (C,) -> (1, C, 1, ...)
         mean = np.mean(x, axis=axes, keepdims=True)
         x_hat = x - mean
         var = np.mean(np.square(x_hat), axis=axes, keepdims=True)

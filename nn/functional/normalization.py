@@ -21,12 +21,7 @@ from autograd_core.function import register
 
 from .. import functional as F  # noqa: N812 (looked up at call time, so nn.onnx sees the call)
 from ._convert import as_tensor
-from .native_batch_norm import native_batch_norm
-
-
-def _channel_shape(x: Tensor) -> tuple[int, ...]:
-    # (C,) -> (1, C, 1, ...) so per-channel values broadcast against (N, C, ...)
-    return (1, x.shape[1]) + (1,) * (x.ndim - 2)
+from .native_batch_norm import channel_shape, native_batch_norm
 
 
 @register("batch_norm", sample="nn_batch_norm")
@@ -69,7 +64,7 @@ def batch_norm(
             )
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: give both running_mean and running_var, or neither")
-    shape = _channel_shape(x)
+    shape = channel_shape(x)
     if training or running_mean is None:
         count = x.numel() // channels
         if count <= 1:
