@@ -20,8 +20,8 @@ def check_same_dtype(op: str, **operands: Any) -> None:
 
     PyTorch's linear and convolutions raise for mixed dtypes ("expected m1 and m2 to have
     the same dtype"); promoting instead would silently turn float32 work float64."""
-    given = {name: t.dtype for name, t in operands.items() if t is not None}
-    if len(set(given.values())) > 1:
+    if len({t.dtype for t in operands.values() if t is not None}) > 1:
+        given = {name: t.dtype for name, t in operands.items() if t is not None}
         listed = ", ".join(f"{name} {dtype}" for name, dtype in given.items())
         raise DTypeError(
             f"{op}: the operands must share one dtype, got {listed} (convert with .float(), "

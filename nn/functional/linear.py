@@ -27,22 +27,21 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> linear(ag.ones((2, 3)), ag.ones((4, 3)), ag.zeros(4)).shape
     (2, 4)
     """
-    if weight.ndim != 2:
+    shape = weight.shape  # NOTE: read once: each read of .shape builds a Size
+    if len(shape) != 2:
+        raise ValueError(f"linear: weight must have shape (out_features, in_features), got {shape}")
+    x_shape = x.shape
+    if not x_shape or x_shape[-1] != shape[1]:
         raise ValueError(
-            f"linear: weight must have shape (out_features, in_features), got {weight.shape}"
+            f"linear: input of shape {tuple(x_shape)} does not fit weight of shape "
+            f"{shape}: expected the last axis of the input to be {shape[1]}"
         )
-    if x.ndim < 1 or x.shape[-1] != weight.shape[1]:
+    if bias is not None and bias.shape != shape[:1]:
         raise ValueError(
-            f"linear: input of shape {tuple(x.shape)} does not fit weight of shape "
-            f"{weight.shape}: expected the last axis of the input to be {weight.shape[1]}"
-        )
-    if bias is not None and bias.shape != (weight.shape[0],):
-        raise ValueError(
-            f"linear: bias must have shape ({weight.shape[0]},) to match weight "
-            f"{weight.shape}, got {bias.shape}"
+            f"linear: bias must have shape ({shape[0]},) to match weight {shape}, got {bias.shape}"
         )
     check_same_dtype("linear", input=x, weight=weight, bias=bias)
-    if bias is not None and x.ndim == 2:  # the common case: one fused node (Affine)
+    if bias is not None and len(x_shape) == 2:  # the common case: one fused node (Affine)
         return Affine.apply(x, weight, bias)
     out = x @ weight.T  # (*, in) @ (in, out) -> (*, out); .T is a view, BLAS reads it as is
     return out if bias is None else out + bias

@@ -58,8 +58,9 @@ class Linear(Module):
         check_tensor(self, x)
         if x.ndim < 1 or x.shape[-1] != self.in_features:
             raise input_error(self, x, f"(*, {self.in_features})")
-        check_dtype(self, x, self.weight, self.bias)
-        return F.linear(x, self.weight, self.bias)
+        weight, bias = self.weight, self.bias  # NOTE: once each: Module.__getattr__ is slow
+        check_dtype(self, x, weight, bias)
+        return F.linear(x, weight, bias)
 
     def extra_repr(self) -> str:
         return (
