@@ -85,7 +85,7 @@ class MatMul(Function):
 
 def _matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """np.matmul, writing a large batched result into a reused workspace."""
-    if x.ndim < 3 and y.ndim < 3:  # no batch axes: nothing to broadcast, BLAS writes anew
+    if x.ndim < 2 or y.ndim < 2 or x.ndim == y.ndim == 2:  # a vector, or no batch axes
         return np.matmul(x, y)
     shape = (*np.broadcast_shapes(x.shape[:-2], y.shape[:-2]), x.shape[-2], y.shape[-1])
     return np.matmul(x, y, out=workspace.empty(shape, np.result_type(x, y)))

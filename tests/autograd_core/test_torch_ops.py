@@ -161,6 +161,8 @@ SIGNATURES = {
     "matmul_batched_by_matrix": (lambda m, x, y: x @ y, [(2, 3, 4, 5), (5, 2)]),
     "matmul_batched_by_transposed": (lambda m, x, y: x @ y.T, [(3, 4, 5), (2, 5)]),
     "matmul_permuted_by_matrix": (lambda m, x, y: x.permute(1, 0, 2) @ y, [(4, 3, 5), (5, 2)]),
+    "matmul_vector_by_batched": (lambda m, x, y: x @ y, [(4,), (2, 4, 3)]),
+    "matmul_batched_by_vector": (lambda m, x, y: x @ y, [(2, 3, 4), (4,)]),
     "bmm": (lambda m, x, y: m.bmm(x, y), [(2, 3, 4), (2, 4, 1)]),
     "mv": (lambda m, x, y: m.mv(x, y) + x.mv(y), [(2, 3), (3,)]),
     "dot": (lambda m, x, y: m.dot(x, y) + x.dot(y) + m.inner(x, y), [(3,), (3,)]),
