@@ -74,6 +74,7 @@ from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .ops import *  # noqa: F403  (every public op: see autograd_core.ops)
+from .parallel import get_num_threads, set_num_threads
 from .random import manual_seed
 from .size import Size
 from .tensor import Tensor
@@ -166,6 +167,7 @@ __all__ = [
     "full",
     "functional",
     "get_default_dtype",
+    "get_num_threads",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -185,6 +187,7 @@ __all__ = [
     "register",
     "set_default_dtype",
     "set_detect_anomaly",
+    "set_num_threads",
     "set_grad_enabled",
     "tensor",
     "value_and_grad",

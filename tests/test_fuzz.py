@@ -946,6 +946,7 @@ def test_fuzz_covers_every_public_function():
         "vjp", "gradcheck", "gradgradcheck", "numerical_grad", "register", "manual_seed",
         "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "get_default_dtype",
         "set_default_dtype", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly",
+        "get_num_threads", "set_num_threads",  # tests/autograd_core/test_parallel.py
         "zeros_like", "ones_like", "eye",
         # creation and queries compared with torch in tests/autograd_core/test_surface.py
         "as_tensor", "from_numpy", "linspace", "randint", "randperm", "empty_like", "full_like",

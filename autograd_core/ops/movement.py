@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import workspace
+from .. import parallel, workspace
 from ..errors import ShapeError
 from ..function import Function, register
 from ..tensor import Tensor
@@ -37,7 +37,14 @@ class Reshape(Function):
             # NOTE: the copy ("im2col" in convolution) goes into a reused workspace: a fresh
             # multi-megabyte array each step costs more in page faults than the copy itself.
             out = workspace.empty(shape, x.dtype)
-            out.reshape(x.shape)[...] = x  # a view of the contiguous workspace, in x's order
+            target = out.reshape(x.shape)  # a view of the contiguous workspace, in x's order
+            axis = parallel.split_axis(x.shape)
+
+            def copy(start: int, stop: int) -> None:
+                index = (slice(None),) * axis + (slice(start, stop),)
+                target[index] = x[index]
+
+            parallel.over_leading_axis(copy, x.shape[axis], x.nbytes)
             return out
         return view
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import workspace
+from .. import parallel, workspace
 from ..function import Function, register
 from ..grad_mode import no_grad
 from ..tensor import Tensor
@@ -121,11 +121,18 @@ class WindowFold(Function):
         used = ((oh - 1) * sh + dh * (kh - 1) + 1, (ow - 1) * sw + dw * (kw - 1) + 1)
         ctx.params = ((kh, kw), stride, dilation, used)
         out = workspace.empty((*x.shape[:-4], *size), x.dtype)  # reused: no fresh pages
-        out.fill(0)
-        # NOTE: one strided slice addition per kernel offset (KH*KW of them), never a loop
-        # over pixels; window (i, j) of every output position lands on rows i*dh + sh*oh.
-        for i, j, rows, columns in _offsets((kh, kw), stride, dilation, (oh, ow)):
-            out[..., rows, columns] += x[..., i, j, :, :]
+        offsets = list(_offsets((kh, kw), stride, dilation, (oh, ow)))
+        windows, result = (x, out) if x.ndim > 4 else (x[None], out[None])
+
+        def fold(start: int, stop: int) -> None:
+            part, part_windows = result[start:stop], windows[start:stop]
+            part.fill(0)
+            # NOTE: one strided slice addition per kernel offset (KH*KW of them), never a loop
+            # over pixels; window (i, j) of every output position lands on rows i*dh + sh*oh.
+            for i, j, rows, columns in offsets:
+                part[..., rows, columns] += part_windows[..., i, j, :, :]
+
+        parallel.over_leading_axis(fold, len(result), x.nbytes)
         return out
 
     def backward(ctx, grad):
@@ -150,6 +157,11 @@ def _offsets(
             yield i, j, rows, slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
 
 
+def _batched(array: np.ndarray) -> np.ndarray:
+    """`array` with at least one axis before its last two (the axis work is split over)."""
+    return array if array.ndim > 2 else array[None]
+
+
 def _window_max_reference(
     x: np.ndarray, kernel_size: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
 ) -> np.ndarray:
@@ -168,14 +180,22 @@ class WindowMax(Function):
             for n, k, s, d in zip(x.shape[-2:], kernel_size, stride, dilation)
         )
         ctx.params = (kernel_size, stride, dilation)
-        # NOTE: a running np.maximum over the KH*KW taps, each a strided slice of x (no window
-        # view is ever copied); a reshape to (..., OH, KH, OW, KW) and .max would make numpy
-        # loop over the tiny KH and KW axes innermost, many times slower.
-        # (..., H, W) -> (..., OH, OW): tap (i, j) of every window, a strided view
-        taps = [x[..., rows, columns] for _, _, rows, columns in _offsets(*ctx.params, count)]
-        out = np.maximum(taps[0], taps[1]) if len(taps) > 1 else taps[0].copy()
-        for tap in taps[2:]:
-            np.maximum(out, tap, out=out)
+        offsets = list(_offsets(*ctx.params, count))
+        out = np.empty((*x.shape[:-2], *count), dtype=x.dtype)
+        source, maxima = _batched(x), _batched(out)
+
+        def running_max(start: int, stop: int) -> None:
+            # NOTE: a running np.maximum over the KH*KW taps, each a strided slice of x (no
+            # window view is ever copied); a reshape to (..., OH, KH, OW, KW) and .max would
+            # make numpy loop over the tiny KH and KW axes innermost, many times slower.
+            # (..., H, W) -> (..., OH, OW): tap (i, j) of every window, a strided view
+            part, result = source[start:stop], maxima[start:stop]
+            taps = [part[..., rows, columns] for _, _, rows, columns in offsets]
+            np.copyto(result, taps[0])
+            for tap in taps[1:]:
+                np.maximum(result, tap, out=result)
+
+        parallel.over_leading_axis(running_max, len(source), x.nbytes)
         ctx.save_for_backward(x, out)
         return out
 
@@ -244,10 +264,7 @@ class WindowMaxScatter(Function):
                 f"window_max_scatter: x has shape {x.shape} but the window maxima have shape "
                 f"{maxima.shape}; expected one value per window"
             )
-        masks, ties = _winners(source, maxima, kernel_size, stride, dilation)
         ctx.params = (source, maxima, kernel_size, stride, dilation)
-        if ties is not None:
-            x = x / ties.astype(x.dtype)  # NOTE: tied maxima share their window's value
         # every position of `source` is a tap of at most one window when the windows do
         # not overlap (no dilation, stride >= kernel): then each tap is written, not added;
         # when they also tile `source` exactly, nothing is left to zero beforehand
@@ -258,13 +275,24 @@ class WindowMaxScatter(Function):
             and (maxima.shape[-2] * kh, maxima.shape[-1] * kw) == source.shape[-2:]
         )
         out = (np.empty if covered else np.zeros)(source.shape, dtype=x.dtype)
-        for (_, _, rows, columns), mask in zip(
-            _offsets(kernel_size, stride, dilation, maxima.shape[-2:]), masks
-        ):
-            if apart:
-                np.multiply(x, mask, out=out[..., rows, columns])
-            else:
-                out[..., rows, columns] += x * mask
+        offsets = list(_offsets(kernel_size, stride, dilation, maxima.shape[-2:]))
+        grads, sources, winners, result = map(_batched, (x, source, maxima, out))
+
+        def scatter(start: int, stop: int) -> None:
+            # each window's winners and ties depend on that window alone: any batch range
+            # gives the same values as the whole
+            part = result[start:stop]
+            masks, ties = _winners(sources[start:stop], winners[start:stop], *ctx.params[2:])
+            shares = grads[start:stop]
+            if ties is not None:
+                shares = shares / ties.astype(x.dtype)  # NOTE: tied maxima share the value
+            for (_, _, rows, columns), mask in zip(offsets, masks):
+                if apart:
+                    np.multiply(shares, mask, out=part[..., rows, columns])
+                else:
+                    part[..., rows, columns] += shares * mask
+
+        parallel.over_leading_axis(scatter, len(result), out.nbytes)
         return out
 
     def backward(ctx, grad):
