@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import workspace
 from ..dtypes import result_type
 from ..errors import ArgumentError
 from ..function import Function, register
@@ -219,8 +220,14 @@ class Relu(Function):
     """out = max(x, 0);   dL/dx = grad where x > 0, else 0 (0 at the kink, as in PyTorch)"""
 
     def forward(ctx, x):
-        ctx.save_for_backward((x > 0).astype(x.dtype))
-        return np.maximum(x, 0)
+        if x.nbytes < workspace.MIN_BYTES:
+            ctx.save_for_backward((x > 0).astype(x.dtype))
+            return np.maximum(x, 0)
+        # NOTE: a conv net's activations are megabytes: reused arrays cost no page faults,
+        # and the mask is written as floats in one pass (bool to float is a safe cast)
+        positive = np.greater(x, 0, out=workspace.empty(x.shape, x.dtype))
+        ctx.save_for_backward(positive)
+        return np.maximum(x, 0, out=workspace.empty(x.shape, x.dtype))
 
     def backward(ctx, grad):
         (positive,) = ctx.saved_tensors

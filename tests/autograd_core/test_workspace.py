@@ -97,3 +97,24 @@ def test_conv2d_training_steps_keep_a_bounded_pool_at_many_batch_sizes():
     for batch in (2, 4, 6, 8, 10, 12, 14, 16):
         conv(ag.randn(batch, 8, 28, 28)).sum().backward()
         assert workspace.kept_bytes() <= workspace.max_bytes()
+
+
+def test_relu_of_a_large_tensor_reuses_arrays_and_keeps_values_and_gradients():
+    workspace.release_all()
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=SHAPE).astype(np.float32)
+    values[0, :3] = [0.0, -0.0, np.nan]  # the kink and NaN: gradient 0, as below MIN_BYTES
+    outs = []
+    for _ in range(3):  # the second and third calls get arrays the first released
+        x = ag.tensor(values, requires_grad=True)
+        y = ag.relu(x)
+        y.backward(ag.ones_like(y))
+        outs.append((np.asarray(y).copy(), np.asarray(x.grad).copy()))
+    kept = ag.relu(ag.tensor(values))  # one still held: the next relu must not write into it
+    other = ag.relu(ag.tensor(-values))
+    assert not np.shares_memory(np.asarray(kept), np.asarray(other))
+    expected = np.maximum(values, 0)
+    for out, grad in outs:
+        np.testing.assert_array_equal(out, expected)
+        np.testing.assert_array_equal(grad, (values > 0).astype(np.float32))
+    np.testing.assert_array_equal(np.asarray(kept), expected)
