@@ -160,6 +160,11 @@ SIGNATURES = {
     # one 2-d y for every matrix of a batched x: y's gradient is one product over all rows
     "matmul_batched_by_matrix": (lambda m, x, y: x @ y, [(2, 3, 4, 5), (5, 2)]),
     "matmul_batched_by_transposed": (lambda m, x, y: x @ y.T, [(3, 4, 5), (2, 5)]),
+    # large enough (over a million multiply-adds) for `_matmul` to compute x @ z^T as
+    # (z @ x^T)^T: the products of the forward and of both gradients take that path
+    "matmul_wide_by_transposed": (lambda m, x, y: x @ y.T, [(16, 400), (200, 400)]),
+    "matmul_conv_like": (lambda m, x, y: x @ y, [(16, 150), (150, 2000)]),
+    "matmul_batched_conv_like": (lambda m, x, y: x @ y, [(2, 16, 150), (2, 150, 2000)]),
     "matmul_permuted_by_matrix": (lambda m, x, y: x.permute(1, 0, 2) @ y, [(4, 3, 5), (5, 2)]),
     "matmul_vector_by_batched": (lambda m, x, y: x @ y, [(4,), (2, 4, 3)]),
     "matmul_batched_by_vector": (lambda m, x, y: x @ y, [(2, 3, 4), (4,)]),

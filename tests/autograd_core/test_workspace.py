@@ -1,4 +1,5 @@
-"""The workspace pool: a kept array is handed out again only when nothing refers to it."""
+"""The workspace pool (a kept array is handed out again only when nothing refers to it)
+and the other memory-layout choices of the hot kernels."""
 
 import numpy as np
 import pytest
@@ -118,3 +119,16 @@ def test_relu_of_a_large_tensor_reuses_arrays_and_keeps_values_and_gradients():
         np.testing.assert_array_equal(out, expected)
         np.testing.assert_array_equal(grad, (values > 0).astype(np.float32))
     np.testing.assert_array_equal(np.asarray(kept), expected)
+
+
+def test_wide_products_by_a_transposed_operand_keep_values_and_c_order():
+    from autograd_core.ops.linalg import _matmul, _wide_times_transposed
+
+    rng = np.random.default_rng(3)
+    for x_shape, z_shape in (((32, 2000), (144, 2000)), ((3, 32, 2000), (3, 144, 2000))):
+        x = rng.standard_normal(x_shape).astype(np.float32)
+        y = np.swapaxes(rng.standard_normal(z_shape).astype(np.float32), -1, -2)
+        assert _wide_times_transposed(x, y)  # the path under test
+        result = _matmul(x, y)
+        assert result.flags.c_contiguous
+        np.testing.assert_allclose(result, np.matmul(x, y), rtol=1e-5, atol=1e-4)
