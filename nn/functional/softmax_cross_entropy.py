@@ -31,16 +31,19 @@ class SoftmaxCrossEntropy(Function):
     def forward(ctx, x, target, ignore_index, reduction):
         axis = 1 if x.ndim >= 2 else 0
         # NOTE: shifted by the (finite) maximum, as log_softmax is: exact for large logits
-        shift = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros((), x.dtype)
-        z = x - np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+        shift = x.max(axis=axis, keepdims=True) if x.size else np.zeros((), x.dtype)
+        if not np.isfinite(shift).all():  # a row of infinities: shift it by nothing
+            shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+        z = x - shift
         exp_z = np.exp(z)
         total = np.sum(exp_z, axis=axis, keepdims=True)
         with np.errstate(divide="ignore"):
-            log_p = z - np.log(total)
+            log_total = np.log(total)
         keep = target != ignore_index
         safe = np.where(keep, target, 0)  # ignored samples read class 0, then count for nothing
-        picked = np.take_along_axis(log_p, np.expand_dims(safe, axis), axis).squeeze(axis)
-        loss = np.where(keep, -picked, x.dtype.type(0))
+        # -log p[t] = log(sum exp z) - z[t], per sample
+        loss = np.where(keep, _at_class(log_total, safe, axis) - _at_class(z, safe, axis), 0)
+        loss = loss.astype(x.dtype, copy=False)
         count = int(keep.sum())
         # the part of the upstream gradient each sample gets: 1, or 1/count for the mean
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing: NaN
@@ -62,16 +65,37 @@ class SoftmaxCrossEntropy(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors  # checks that x was not changed in place since
         axis = ctx.axis
-        one_hot = np.zeros_like(ctx.probabilities)
-        np.put_along_axis(one_hot, np.expand_dims(ctx.target, axis), 1, axis)
         if grad_enabled.get():
             # NOTE: a recorded backward (create_graph) takes softmax of x itself, so that
-            # this gradient can be differentiated again; otherwise forward's saved softmax
-            slope = ag.softmax(x, dim=axis) - one_hot
-        else:
-            slope = Tensor._from_op(ctx.probabilities - one_hot, None)
-        share = grad * Tensor._from_op(ctx.share, None)  # (N, *d): each sample's share
-        return (slope * ag.unsqueeze(share, axis),)
+            # this gradient can be differentiated again
+            one_hot = np.zeros_like(ctx.probabilities)
+            np.put_along_axis(one_hot, np.expand_dims(ctx.target, axis), 1, axis)
+            share = grad * Tensor._from_op(ctx.share, None)  # (N, *d): each sample's share
+            return ((ag.softmax(x, dim=axis) - one_hot) * ag.unsqueeze(share, axis),)
+        # otherwise in numpy, from forward's saved softmax: one array, no recorded ops
+        slope = _minus_one_hot(ctx.probabilities, ctx.target, axis)
+        share = grad._data * ctx.share
+        return (Tensor._from_op(slope * np.expand_dims(share, axis), None),)
+
+
+def _minus_one_hot(probabilities: np.ndarray, target: np.ndarray, axis: int) -> np.ndarray:
+    """probabilities - one_hot(target) along `axis`, as a new array."""
+    out = probabilities.copy()
+    if out.ndim <= 2:  # (C,) or (N, C): one fancy index, the hot case
+        out[(*(() if out.ndim == 1 else (np.arange(len(out)),)), target)] -= 1
+    else:
+        index = np.expand_dims(target, axis)
+        np.put_along_axis(out, index, np.take_along_axis(out, index, axis) - 1, axis)
+    return out
+
+
+def _at_class(values: np.ndarray, target: np.ndarray, axis: int) -> np.ndarray:
+    """values[n, target[n], ...] for every sample: (N, C or 1, *d) -> (N, *d)."""
+    if values.ndim == 2 and values.shape[1] > 1:  # (N, C): one fancy index, the hot case
+        return values[np.arange(len(values)), target]
+    if values.shape[axis] == 1:  # a per-sample value (the log of the sum): no picking
+        return values.squeeze(axis)
+    return np.take_along_axis(values, np.expand_dims(target, axis), axis).squeeze(axis)
 
 
 @register("softmax_cross_entropy", sample="nn_softmax_cross_entropy", domains=("wide",))

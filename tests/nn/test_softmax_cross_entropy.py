@@ -13,6 +13,7 @@ CASES = [  # (input shape, target, ignore_index)
     ((4, 3), np.array([0, -1, 1, -1]), -1),
     ((2, 3, 2, 2), np.array([[[0, 1], [2, 0]], [[1, 1], [0, 2]]]), -100),
     ((3,), np.array(1), -100),
+    ((3, 1), np.array([0, 0, 0]), -100),  # one class: the loss is 0, the gradient too
     ((0, 3), np.zeros(0, dtype=np.int64), -100),
 ]
 
