@@ -13,6 +13,7 @@ import numpy as np
 from .. import workspace
 from ..errors import ShapeError
 from ..function import Function, register
+from ..grad_mode import grad_enabled
 from ..tensor import Tensor
 from .movement import expand_dims, reshape
 
@@ -271,10 +272,19 @@ class Affine(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         needs_x, needs_weight, needs_bias = ctx.needs_input_grad
+        if grad_enabled.get():  # a recorded backward (create_graph): ops, differentiable again
+            return (
+                grad @ weight if needs_x else None,  # (N, out) @ (out, in) -> (N, in)
+                grad.T @ x if needs_weight else None,  # (out, N) @ (N, in) -> (out, in)
+                grad.sum(axis=0) if needs_bias else None,  # (N, out) -> (out,)
+            )
+        # NOTE: otherwise the same three formulas on the arrays: four unrecorded ops (the
+        # transpose included) cost more than the products of a small layer
+        g = grad._data
         return (
-            grad @ weight if needs_x else None,  # (N, out) @ (out, in) -> (N, in)
-            grad.T @ x if needs_weight else None,  # (out, N) @ (N, in) -> (out, in)
-            grad.sum(axis=0) if needs_bias else None,  # (N, out) -> (out,)
+            Tensor._from_op(_matmul(g, weight._data), None) if needs_x else None,
+            Tensor._from_op(_matmul(g.T, x._data), None) if needs_weight else None,
+            Tensor._from_op(g.sum(axis=0), None) if needs_bias else None,
         )
 
 
