@@ -123,14 +123,25 @@ class WindowFold(Function):
         out = workspace.empty((*x.shape[:-4], *size), x.dtype)  # reused: no fresh pages
         offsets = list(_offsets((kh, kw), stride, dilation, (oh, ow)))
         windows, result = (x, out) if x.ndim > 4 else (x[None], out[None])
+        # (..., used rows * OW): one kernel column's taps, summed before they go to their
+        # columns (`_fold_by_rows`), at row stride 1 with each (OH, OW) block contiguous
+        by_rows = sh == 1 and kh > 1 and x.strides[-1] == x.itemsize and x.size > 0
+        by_rows = by_rows and x.strides[-2] == ow * x.itemsize
+        column_sums = None
+        if by_rows:
+            column_sums = workspace.empty((*windows.shape[:-4], used[0] * ow), x.dtype)
 
         def fold(start: int, stop: int) -> None:
             part, part_windows = result[start:stop], windows[start:stop]
             part.fill(0)
-            # NOTE: one strided slice addition per kernel offset (KH*KW of them), never a loop
-            # over pixels; window (i, j) of every output position lands on rows i*dh + sh*oh.
-            for i, j, rows, columns in offsets:
-                part[..., rows, columns] += part_windows[..., i, j, :, :]
+            if column_sums is None:
+                # NOTE: one strided slice addition per kernel offset (KH*KW of them), never a
+                # loop over pixels; window (i, j) of every output position lands on rows
+                # i*dh + sh*oh, columns j*dw + sw*ow
+                for i, j, rows, columns in offsets:
+                    part[..., rows, columns] += part_windows[..., i, j, :, :]
+                return
+            _fold_by_rows(part, part_windows, column_sums[start:stop], (sw, dh, dw), used[0])
 
         parallel.over_leading_axis(fold, len(result), x.nbytes)
         return out
@@ -143,6 +154,30 @@ class WindowFold(Function):
         return (
             SlidingWindow.apply(grad, kernel_size=kernel_size, stride=stride, dilation=dilation),
         )
+
+
+def _fold_by_rows(
+    out: np.ndarray, windows: np.ndarray, sums: np.ndarray, steps: tuple[int, int, int], rows: int
+) -> None:
+    """window_fold at row stride 1, into zeroed `out` (..., H, W) from `windows` (..., KH, KW,
+    OH, OW) whose (OH, OW) blocks are contiguous, with `sums` (..., rows * OW) as scratch.
+
+    Tap (i, j) of window row oh lands on row oh + i*dh: for one kernel column j, the KH taps
+    are whole (OH*OW) blocks shifted by i*dh*OW in a (rows, OW) buffer, additions with long
+    contiguous inner loops. Only the KW column sums then go to their strided columns, where
+    the inner loop is one row of OW: KW short-loop additions instead of KH*KW.
+    """
+    sw, dh, dw = steps
+    kh, kw, oh, ow = windows.shape[-4:]
+    lead, block = windows.shape[:-4], oh * ow
+    grid = sums.reshape(*lead, rows, ow)
+    for j in range(kw):
+        sums[..., :block] = windows[..., 0, j, :, :].reshape(*lead, block)
+        sums[..., block:] = 0
+        for i in range(1, kh):
+            start = i * dh * ow
+            sums[..., start : start + block] += windows[..., i, j, :, :].reshape(*lead, block)
+        out[..., :rows, j * dw : j * dw + sw * (ow - 1) + 1 : sw] += grid
 
 
 def _offsets(
