@@ -82,7 +82,7 @@ def _minus_one_hot(probabilities: np.ndarray, target: np.ndarray, axis: int) -> 
     """probabilities - one_hot(target) along `axis`, as a new array."""
     out = probabilities.copy()
     if out.ndim <= 2:  # (C,) or (N, C): one fancy index, the hot case
-        out[(*(() if out.ndim == 1 else (np.arange(len(out)),)), target)] -= 1
+        out[target if out.ndim == 1 else (np.arange(len(out)), target)] -= 1
     else:
         index = np.expand_dims(target, axis)
         np.put_along_axis(out, index, np.take_along_axis(out, index, axis) - 1, axis)
