@@ -22,7 +22,7 @@ from autograd_core.errors import IndexingError
 from autograd_core.function import register
 
 from .reduction import as_tensor, check_reduction, legacy_reduction, mean_or_nan
-from .softmax_cross_entropy import softmax_cross_entropy
+from .softmax_cross_entropy import class_index, softmax_cross_entropy
 
 
 def _class_axis(input: Tensor, op: str) -> int:
@@ -77,13 +77,7 @@ def _pick(
     """-weight[t] * input[..., t, ...] per sample, reduced; the arguments are already checked."""
     keep = target != ignore_index
     safe = np.where(keep, target, 0)  # ignored entries read class 0, then count for nothing
-    if input.ndim >= 2:
-        # one index array per axis: (n, target, d1, ...) for every sample position
-        grid: list[np.ndarray] = list(np.indices(target.shape, sparse=True))
-        index = (grid[0], safe, *grid[1:])
-        picked = input[index]  # (N, C, *d) -> (N, *d)
-    else:
-        picked = input[safe]  # (C,) -> ()
+    picked = input[class_index(safe, input.ndim)]  # (N, C, *d) -> (N, *d), or (C,) -> ()
     picked = ag.where(keep, picked, 0.0)
     if weight is None:
         loss = -picked

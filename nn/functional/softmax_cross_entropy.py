@@ -26,7 +26,7 @@ class SoftmaxCrossEntropy(Function):
     dL/dx = (softmax(x) - one_hot(t)) * (each sample's share of grad)"""
 
     name = OpName("softmax_cross_entropy")
-    array_fields = ("probabilities", "target", "share")
+    array_fields = ("probabilities", "index", "share")
 
     def forward(ctx, x, target, ignore_index, reduction):
         axis = 1 if x.ndim >= 2 else 0
@@ -41,8 +41,9 @@ class SoftmaxCrossEntropy(Function):
             log_total = np.log(total)
         keep = target != ignore_index
         safe = np.where(keep, target, 0)  # ignored samples read class 0, then count for nothing
+        index = class_index(safe, x.ndim)
         # -log p[t] = log(sum exp z) - z[t], per sample
-        loss = np.where(keep, _at_class(log_total, safe, axis) - _at_class(z, safe, axis), 0)
+        loss = np.where(keep, log_total.squeeze(axis) - z[index], 0)
         loss = loss.astype(x.dtype, copy=False)
         count = int(keep.sum())
         # the part of the upstream gradient each sample gets: 1, or 1/count for the mean
@@ -57,7 +58,7 @@ class SoftmaxCrossEntropy(Function):
             if ctx.needs_input_grad[0]:
                 ctx.save_for_backward(x)
                 ctx.probabilities = exp_z / total
-                ctx.target = safe
+                ctx.index = index
                 ctx.share = keep.astype(x.dtype) * scale  # NaN everywhere for a mean of none
                 ctx.axis = axis
         return out
@@ -65,37 +66,26 @@ class SoftmaxCrossEntropy(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors  # checks that x was not changed in place since
         axis = ctx.axis
+        one_hot = np.zeros_like(ctx.probabilities)
+        one_hot[ctx.index] = 1
         if grad_enabled.get():
             # NOTE: a recorded backward (create_graph) takes softmax of x itself, so that
             # this gradient can be differentiated again
-            one_hot = np.zeros_like(ctx.probabilities)
-            np.put_along_axis(one_hot, np.expand_dims(ctx.target, axis), 1, axis)
             share = grad * Tensor._from_op(ctx.share, None)  # (N, *d): each sample's share
             return ((ag.softmax(x, dim=axis) - one_hot) * ag.unsqueeze(share, axis),)
         # otherwise in numpy, from forward's saved softmax: one array, no recorded ops
-        slope = _minus_one_hot(ctx.probabilities, ctx.target, axis)
+        slope = ctx.probabilities - one_hot
         share = grad._data * ctx.share
         return (Tensor._from_op(slope * np.expand_dims(share, axis), None),)
 
 
-def _minus_one_hot(probabilities: np.ndarray, target: np.ndarray, axis: int) -> np.ndarray:
-    """probabilities - one_hot(target) along `axis`, as a new array."""
-    out = probabilities.copy()
-    if out.ndim <= 2:  # (C,) or (N, C): one fancy index, the hot case
-        out[target if out.ndim == 1 else (np.arange(len(out)), target)] -= 1
-    else:
-        index = np.expand_dims(target, axis)
-        np.put_along_axis(out, index, np.take_along_axis(out, index, axis) - 1, axis)
-    return out
-
-
-def _at_class(values: np.ndarray, target: np.ndarray, axis: int) -> np.ndarray:
-    """values[n, target[n], ...] for every sample: (N, C or 1, *d) -> (N, *d)."""
-    if values.ndim == 2 and values.shape[1] > 1:  # (N, C): one fancy index, the hot case
-        return values[np.arange(len(values)), target]
-    if values.shape[axis] == 1:  # a per-sample value (the log of the sum): no picking
-        return values.squeeze(axis)
-    return np.take_along_axis(values, np.expand_dims(target, axis), axis).squeeze(axis)
+def class_index(target: np.ndarray, ndim: int) -> Any:
+    """The index that picks class target[n, ...] of every sample from (N, C, *d) scores (or
+    class `target` from (C,) ones, `ndim` 1): one index array per axis, (n, target, d1, ...)."""
+    if ndim < 2:
+        return target
+    grid: list[np.ndarray] = list(np.indices(target.shape, sparse=True))
+    return (grid[0], target, *grid[1:])
 
 
 @register("softmax_cross_entropy", sample="nn_softmax_cross_entropy", domains=("wide",))
