@@ -125,11 +125,12 @@ class WindowFold(Function):
         windows, result = (x, out) if x.ndim > 4 else (x[None], out[None])
         # (..., used rows * OW): one kernel column's taps, summed before they go to their
         # columns (`_fold_by_rows`), at row stride 1 with each (OH, OW) block contiguous
-        by_rows = sh == 1 and kh > 1 and x.strides[-1] == x.itemsize and x.size > 0
-        by_rows = by_rows and x.strides[-2] == ow * x.itemsize
-        column_sums = None
-        if by_rows:
-            column_sums = workspace.empty((*windows.shape[:-4], used[0] * ow), x.dtype)
+        contiguous_blocks = x.size > 0 and x.strides[-2:] == (ow * x.itemsize, x.itemsize)
+        column_sums = (
+            workspace.empty((*windows.shape[:-4], used[0] * ow), x.dtype)
+            if sh == 1 and kh > 1 and contiguous_blocks
+            else None
+        )
 
         def fold(start: int, stop: int) -> None:
             part, part_windows = result[start:stop], windows[start:stop]
