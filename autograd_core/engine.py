@@ -1,14 +1,17 @@
 """Reverse-mode sweep: order the graph, walk it once backward, accumulate.
 
-The graph is the DAG of `Function` nodes hanging off `Tensor.grad_fn`. The
-sort is Kahn's algorithm on consumer counts (no recursion, so a chain of a
-million ops is fine); each node runs when every consumer of its output has
-handed it a gradient, and gradients meeting at a node are summed.
+The graph is the DAG of `Function` nodes hanging off `Tensor.grad_fn`. Nodes are
+recorded in a topological order (each gets a later tick of the change clock than the
+nodes that made its inputs), so the sweep needs no separate sort: a heap hands out
+the reached node recorded last, which runs once every consumer of its output has
+handed it a gradient (no recursion, so a chain of a million ops is fine); gradients
+meeting at a node are summed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, overload
 
 import numpy as np
@@ -102,38 +105,26 @@ def _seed_gradient(root: Tensor, gradient: Tensor | np.ndarray | float | None) -
     return seed
 
 
-def _count_consumers(start: Function) -> dict[Function, int]:
-    """For every node above `start`, how many recorded uses its output has."""
-    consumers: dict[Function, int] = {start: 0}
-    stack = [start]
-    while stack:
-        node = stack.pop()
-        for tensor, needed in zip(node.inputs, node.needs_input_grad):
-            if not needed:
-                continue
-            producer = tensor.grad_fn if tensor._superseded is None else producer_for(tensor, node)
-            if producer is None:
-                continue
-            if producer in consumers:
-                consumers[producer] += 1
-            else:
-                consumers[producer] = 1
-                stack.append(producer)
-    return consumers
-
-
 def _sweep(
     start: Function, seed: Tensor, retain_graph: bool, targets, captured, anomaly, hooked
 ) -> None:
-    """Run every node's backward once, in reverse topological order (Kahn's algorithm)."""
-    consumers = _count_consumers(start)
-    pending: dict[Function, Tensor] = {start: seed}  # gradient w.r.t. each node's output
-    ready = [start]
+    """Run every node's backward once, consumers before producers.
+
+    Nodes are recorded in a topological order: an op's inputs exist before it runs, so
+    every producer has an earlier `_recorded_at` tick than its consumers. Taking the
+    reached node with the latest tick first (a heap) therefore runs a node only after
+    every consumer that can reach it has handed over its gradient, in one pass: no
+    counting of consumers beforehand, no recursion.
+    """
+    pending: dict[Function, Tensor | None] = {start: seed}  # gradient w.r.t. each output
+    # NOTE: the heap holds negated ticks (plain ints compare fastest); ticks are unique
+    reached = {start._recorded_at: start}
+    heap = [-start._recorded_at]
     stand_ins: dict[tuple[int, int], tuple[Tensor, Tensor]] = {}
-    while ready:
-        node = ready.pop()
+    while heap:
+        node = reached.pop(-heappop(heap))
         inputs = node.inputs
-        grad = pending.pop(node, None)
+        grad = pending.pop(node)
         if grad is None:  # every consumer returned None: nothing flows through here
             input_grads: tuple = (None,) * len(inputs)
         else:
@@ -161,15 +152,22 @@ def _sweep(
                 if given.dtype is not wanted.dtype or given.shape != wanted.shape:
                     input_grad = _fit_to(input_grad, tensor, node)
                 if producer is None or targets is not None or tensor._retains_grad:
+                    if producer is not None and producer not in pending:
+                        reached[producer._recorded_at] = producer
+                        heappush(heap, -producer._recorded_at)
                     _deliver(tensor, input_grad, pending, targets, captured, producer, hooked)
-                else:  # the common case, inlined: an intermediate tensor
-                    earlier = pending.get(producer)
+                    continue
+            elif producer is None:
+                continue
+            # the common case, inlined: an intermediate tensor
+            if producer in pending:
+                earlier = pending[producer]
+                if input_grad is not None:
                     pending[producer] = input_grad if earlier is None else _sum(earlier, input_grad)
-            if producer is not None:
-                left = consumers[producer] - 1
-                consumers[producer] = left
-                if not left:
-                    ready.append(producer)
+            else:
+                reached[producer._recorded_at] = producer
+                heappush(heap, -producer._recorded_at)
+                pending[producer] = input_grad
 
 
 def _raise_released(node: Function) -> None:
@@ -200,8 +198,9 @@ def _deliver(
             captured[slot] = grad if captured[slot] is None else _sum(captured[slot], grad)
     elif producer is None or (tensor._retains_grad and tensor.grad_fn is producer):
         tensor.grad = grad if tensor.grad is None else _sum(tensor.grad, grad)
-    if producer is not None:
-        pending[producer] = grad if producer not in pending else _sum(pending[producer], grad)
+    if producer is not None:  # (None: reached, but only by consumers with no gradient)
+        earlier = pending.get(producer)
+        pending[producer] = grad if earlier is None else _sum(earlier, grad)
 
 
 def _sum(a: Tensor, b: Tensor) -> Tensor:

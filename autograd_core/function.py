@@ -279,7 +279,14 @@ class Function:
         # NOTE: 0-d results stay numpy scalars, as numpy's own ufuncs return them:
         # wrapping each in a 0-d array would double the cost of scalar graphs.
         try:
-            out = ctx.forward(*arrays, **params)
+            # NOTE: positional calls for one and two arrays: Python 3.11 inlines them, while a
+            # call with `*arrays` costs 0.3 us more (at 0-d, more than the arithmetic)
+            if params or not 0 < len(arrays) <= 2:
+                out = ctx.forward(*arrays, **params)
+            elif len(arrays) == 2:
+                out = ctx.forward(arrays[0], arrays[1])
+            else:
+                out = ctx.forward(arrays[0])
         except (ValueError, TypeError, IndexError) as error:
             _raise_named(cls.name, error, inputs)
         if anomaly_mode.get():  # one context-variable read when anomaly detection is off
