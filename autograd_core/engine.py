@@ -145,29 +145,21 @@ def _sweep(
                 continue
             # NOTE: the maker of the version this node read (`Function.producers`), inlined
             producer = tensor.grad_fn if tensor._superseded is None else producer_for(tensor, node)
-            if input_grad is not None:
-                given, wanted = input_grad._data, tensor._data
-                # NOTE: `is not` first: numpy's dtypes are singletons, and `_fit_to` checks
-                # with == anyway
-                if given.dtype is not wanted.dtype or given.shape != wanted.shape:
-                    input_grad = _fit_to(input_grad, tensor, node)
-                if producer is None or targets is not None or tensor._retains_grad:
-                    if producer is not None and producer not in pending:
-                        reached[producer._recorded_at] = producer
-                        heappush(heap, -producer._recorded_at)
-                    _deliver(tensor, input_grad, pending, targets, captured, producer, hooked)
-                    continue
-            elif producer is None:
-                continue
-            # the common case, inlined: an intermediate tensor
-            if producer in pending:
-                earlier = pending[producer]
-                if input_grad is not None:
-                    pending[producer] = input_grad if earlier is None else _sum(earlier, input_grad)
-            else:
+            if producer is not None and producer not in pending:  # reached first: schedule it
                 reached[producer._recorded_at] = producer
                 heappush(heap, -producer._recorded_at)
-                pending[producer] = input_grad
+                pending[producer] = None
+            if input_grad is None:
+                continue
+            given, wanted = input_grad._data, tensor._data
+            # NOTE: `is not` first: numpy's dtypes are singletons, and `_fit_to` checks with ==
+            if given.dtype is not wanted.dtype or given.shape != wanted.shape:
+                input_grad = _fit_to(input_grad, tensor, node)
+            if producer is None or targets is not None or tensor._retains_grad:
+                _deliver(tensor, input_grad, pending, targets, captured, producer, hooked)
+            else:  # the common case, inlined: an intermediate tensor
+                earlier = pending[producer]
+                pending[producer] = input_grad if earlier is None else _sum(earlier, input_grad)
 
 
 def _raise_released(node: Function) -> None:
@@ -198,7 +190,7 @@ def _deliver(
             captured[slot] = grad if captured[slot] is None else _sum(captured[slot], grad)
     elif producer is None or (tensor._retains_grad and tensor.grad_fn is producer):
         tensor.grad = grad if tensor.grad is None else _sum(tensor.grad, grad)
-    if producer is not None:  # (None: reached, but only by consumers with no gradient)
+    if producer is not None:  # (None until a consumer hands it a gradient)
         earlier = pending.get(producer)
         pending[producer] = grad if earlier is None else _sum(earlier, grad)
 
