@@ -227,7 +227,9 @@ class ConvGeometry:
 
 
 @st.composite
-def conv_geometries(draw: Draw, max_groups: int = 2, max_kernel: int = 3) -> ConvGeometry:
+def conv_geometries(
+    draw: Draw, max_groups: int = 2, max_kernel: int = 3, max_stride: int = 3
+) -> ConvGeometry:
     """Strategy for `ConvGeometry`s that give a valid conv2d (an output of at least 1x1).
 
     Channels are multiples of `groups`; padding is at most half the dilated
@@ -251,7 +253,7 @@ def conv_geometries(draw: Draw, max_groups: int = 2, max_kernel: int = 3) -> Con
         dilation = draw(st.integers(1, 2), label=f"dilation {axis}")
         span = dilation * (kernel - 1) + 1
         padding = draw(st.integers(0, span // 2), label=f"padding {axis}")
-        stride = draw(st.integers(1, 3), label=f"stride {axis}")
+        stride = draw(st.integers(1, max_stride), label=f"stride {axis}")
         # the smallest side with an output, then a few more output positions' worth
         smallest = max(1, span - 2 * padding)
         sides.append(smallest + draw(st.integers(0, 4), label=f"extra {axis}"))

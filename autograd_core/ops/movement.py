@@ -33,23 +33,29 @@ class Reshape(Function):
         if type(x) is not np.ndarray:  # a numpy scalar
             return x.reshape(shape)
         view = reshaped_view(x, shape)
-        if view is None:
-            # NOTE: the copy ("im2col" in convolution) goes into a reused workspace: a fresh
-            # multi-megabyte array each step costs more in page faults than the copy itself.
-            out = workspace.empty(shape, x.dtype)
-            target = out.reshape(x.shape)  # a view of the contiguous workspace, in x's order
-            axis = parallel.split_axis(x.shape)
-
-            def copy(start: int, stop: int) -> None:
-                index = (slice(None),) * axis + (slice(start, stop),)
-                target[index] = x[index]
-
-            parallel.over_leading_axis(copy, x.shape[axis], x.nbytes)
-            return out
-        return view
+        return contiguous_copy(x, shape) if view is None else view
 
     def backward(ctx, grad):
         return (reshape(grad, ctx.input_shape),)
+
+
+def contiguous_copy(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """x's values in C order and in `shape`, in a reused workspace array, the copy split over
+    threads.
+
+    The im2col copy of a convolution is the main case: a fresh multi-megabyte array each
+    step costs more in page faults than the copy itself.
+    """
+    out = workspace.empty(shape, x.dtype)
+    target = out.reshape(x.shape)  # a view of the contiguous workspace, in x's order
+    axis = parallel.split_axis(x.shape)
+
+    def copy(start: int, stop: int) -> None:
+        index = (slice(None),) * axis + (slice(start, stop),)
+        target[index] = x[index]
+
+    parallel.over_leading_axis(copy, x.shape[axis], x.nbytes)
+    return out
 
 
 # numpy >= 2.1 says "a view or an error" with reshape(copy=False); before, setting .shape

@@ -74,26 +74,32 @@ def _sliding_window_reference(
     return np.moveaxis(views, (-2, -1), (-4, -3))
 
 
+def window_view(
+    x: np.ndarray, kernel_size: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
+) -> np.ndarray:
+    """The windows of (..., H, W) as a (..., KH, KW, OH, OW) view of x's memory, no copy;
+    read-only because its elements overlap whenever windows do."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
+    oh = window_count(x.shape[-2], kh, sh, dh)
+    ow = window_count(x.shape[-1], kw, sw, dw)
+    step_h, step_w = x.strides[-2:]
+    return np.lib.stride_tricks.as_strided(
+        x,
+        shape=(*x.shape[:-2], kh, kw, oh, ow),
+        strides=(*x.strides[:-2], step_h * dh, step_w * dw, step_h * sh, step_w * sw),
+        writeable=False,
+    )
+
+
 @register("sliding_window", sample="sliding_window", reference=_sliding_window_reference)
 class SlidingWindow(Function):
     """out[..., i, j, oh, ow] = x[..., oh*sh + i*dh, ow*sw + j*dw];   dL/dx = window_fold(grad)"""
 
     def forward(ctx, x, kernel_size, stride, dilation):
         _check_window(x.shape, kernel_size, stride, dilation, "sliding_window")
-        (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
-        oh = window_count(x.shape[-2], kh, sh, dh)
-        ow = window_count(x.shape[-1], kw, sw, dw)
         ctx.size = x.shape[-2:]
         ctx.params = (stride, dilation)
-        step_h, step_w = x.strides[-2:]
-        # (..., H, W) -> (..., KH, KW, OH, OW): a view, no copy; read-only because its
-        # elements overlap whenever windows do.
-        return np.lib.stride_tricks.as_strided(
-            x,
-            shape=(*x.shape[:-2], kh, kw, oh, ow),
-            strides=(*x.strides[:-2], step_h * dh, step_w * dw, step_h * sh, step_w * sw),
-            writeable=False,
-        )
+        return window_view(x, kernel_size, stride, dilation)
 
     def backward(ctx, grad):
         stride, dilation = ctx.params

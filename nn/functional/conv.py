@@ -6,6 +6,10 @@ primitives: convolution is the sliding-window view of the padded input
 whole batch out as columns ("im2col"), and one matmul through BLAS. The transposed
 convolution is its adjoint: one matmul that spreads every input pixel into
 a window, then `window_fold`, which adds the overlapping windows up.
+
+Stride-1 convolutions of one group on grids that padding does not grow much run as one
+node instead, `Convolution` (nn/functional/convolution.py): the same forward, an input
+gradient without the fold, and this composition as its tested reference.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from autograd_core.function import register
 from autograd_core.ops.window import pair, sliding_window, window_fold
 
 from ._convert import as_tensor, check_same_dtype
+from .convolution import Convolution, tap_gradient_pays
 
 Padding = tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
 
@@ -159,7 +164,7 @@ def convolve(
     check_input(x, op)
     check_weight(weight, groups, "(out_channels, in_channels/groups, KH, KW)", op)
     check_same_dtype(op, input=x, weight=weight, bias=bias)
-    n, channels, height, width = x.shape
+    _, channels, height, width = x.shape
     out_channels, group_channels, kh, kw = weight.shape
     if channels % groups or out_channels % groups or channels // groups != group_channels:
         raise ValueError(
@@ -175,6 +180,29 @@ def convolve(
     pads = padding_pairs(padding, (kh, kw), stride, dilation, op)
     check_fits((height, width), pads, (kh, kw), dilation, op)
 
+    # NOTE: most layers of a CNN are stride-1 convolutions of one group: one node, whose
+    # input gradient avoids the fold where that is measured to pay (`tap_gradient_pays`)
+    fused = stride == (1, 1) and groups == 1
+    if fused and tap_gradient_pays((height, width), pads, (kh, kw), dilation):
+        return Convolution.apply(
+            x, weight, *(() if bias is None else (bias,)), pads=pads, dilation=dilation
+        )
+    return composed_convolution(x, weight, bias, stride, pads, dilation, groups)
+
+
+def composed_convolution(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    stride: tuple[int, int],
+    pads: Padding,
+    dilation: tuple[int, int],
+    groups: int,
+) -> Tensor:
+    """conv2d of checked arguments as engine ops: the padded input's sliding windows, the
+    im2col copy and one product (the reference that `Convolution` is tested against)."""
+    n = x.shape[0]
+    out_channels, group_channels, kh, kw = weight.shape
     cols = sliding_window(pad_spatial(x, pads), (kh, kw), stride, dilation)
     oh, ow = cols.shape[-2:]
     taps = group_channels * kh * kw

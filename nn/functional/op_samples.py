@@ -263,6 +263,20 @@ def _conv2d(draw: Draw, spec: OpSpec) -> Sample:
     return Sample((x, weight, bias), {**options, "groups": g.groups})
 
 
+@sample_strategy("convolution")
+def _convolution(draw: Draw, spec: OpSpec) -> Sample:
+    """conv2d's fused case: stride 1, one group, padding as (before, after) pairs."""
+    g = draw(conv_geometries(max_groups=1, max_stride=1), label="geometry")
+    # the geometry's padding on each side, one more row or column on some of them
+    extra = [draw(st.integers(0, 1), label=f"extra padding {side}") for side in range(4)]
+    pads = ((g.padding[0] + extra[0], g.padding[0] + extra[1]),
+            (g.padding[1] + extra[2], g.padding[1] + extra[3]))  # fmt: skip
+    x = domain_array(draw, g.input_shape, "real", "input")
+    weight = domain_array(draw, g.weight_shape, "real", "weight")
+    bias = [domain_array(draw, (g.out_channels,), "real", "bias")] if _maybe(draw, "bias") else []
+    return Sample((x, weight, *bias), {"pads": pads, "dilation": g.dilation})
+
+
 @sample_strategy("nn_conv_transpose2d")
 def _conv_transpose2d(draw: Draw, spec: OpSpec) -> Sample:
     groups = draw(st.integers(1, 2), label="groups")
