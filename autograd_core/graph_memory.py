@@ -34,14 +34,14 @@ _KEPT_SIZE = 4
 _SHARED_NEEDS: dict[tuple[bool, ...], tuple[bool, ...]] = {}
 
 
-def release(node: Function, stand_ins: dict) -> None:
-    """Free what backward needed: the saved values, array fields and the input's data."""
+def release(node: Function, inputs: tuple[Tensor, ...], stand_ins: dict) -> None:
+    """Free what backward needed: the saved values, array fields and the data of `inputs`,
+    the node's inputs (which the engine has at hand)."""
     node._saved = node._output = None  # `node.released`
     for field in node.array_fields:
         node.__dict__.pop(field, None)
     if node._output_counter is not None:
         del node._output_counter
-    inputs = node.inputs
     for tensor in inputs:
         data = tensor._data
         if type(data) is np.ndarray and data.size > _KEPT_SIZE and not _kept(tensor):
