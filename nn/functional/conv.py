@@ -21,6 +21,7 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.function import register
+from autograd_core.grad_mode import is_grad_enabled
 from autograd_core.ops.window import pair, sliding_window, window_fold
 
 from ._convert import as_tensor, check_same_dtype
@@ -181,9 +182,13 @@ def convolve(
     check_fits((height, width), pads, (kh, kw), dilation, op)
 
     # NOTE: most layers of a CNN are stride-1 convolutions of one group: one node, whose
-    # input gradient avoids the fold where that is measured to pay (`tap_gradient_pays`)
+    # input gradient avoids the fold where that is measured to pay (`tap_gradient_pays`);
+    # when no input gradient is wanted (a network's first layer), it always pays
     fused = stride == (1, 1) and groups == 1
-    if fused and tap_gradient_pays((height, width), pads, (kh, kw), dilation):
+    input_gradient = x.requires_grad and is_grad_enabled()
+    if fused and (
+        not input_gradient or tap_gradient_pays((height, width), pads, (kh, kw), dilation)
+    ):
         return Convolution.apply(
             x, weight, *(() if bias is None else (bias,)), pads=pads, dilation=dilation
         )

@@ -22,6 +22,7 @@ CASES = [
     (1, 2, 3, 9, 8, 3, 2, ((2, 0), (0, 1)), (2, 1)),  # asymmetric padding, dilation
     (3, 4, 2, 5, 5, 1, 1, ((0, 0), (0, 0)), (1, 1)),  # a 1x1 convolution
     (1, 1, 1, 2, 3, 2, 3, ((0, 0), (0, 0)), (1, 1)),  # a single output position
+    (0, 2, 3, 5, 5, 3, 3, ((1, 1), (1, 1)), (1, 1)),  # an empty batch
 ]
 
 
@@ -93,11 +94,15 @@ def test_convolution_second_derivatives_match_the_composition(case):
 
 def test_conv2d_runs_one_node_where_the_tap_gradient_pays():
     layer = nn.Conv2d(3, 4, 3, padding=1)
-    assert layer(ag.ones((2, 3, 28, 28))).grad_fn.name == "convolution"
-    # the padded 8x8 grid of a 6x6 image is 1.8 times its output: the composition
-    assert layer(ag.ones((2, 3, 6, 6))).grad_fn.name != "convolution"
+    image = ag.ones((2, 3, 28, 28), requires_grad=True)
+    assert layer(image).grad_fn.name == "convolution"
+    # the padded 8x8 grid of a 6x6 image is 1.8 times its output: the composition, unless
+    # no input gradient is wanted (a network's first layer)
+    small = ag.ones((2, 3, 6, 6), requires_grad=True)
+    assert layer(small).grad_fn.name != "convolution"
+    assert layer(small.detach()).grad_fn.name == "convolution"
     strided = nn.Conv2d(3, 4, 3, padding=1, stride=2)
-    assert strided(ag.ones((2, 3, 28, 28))).grad_fn.name != "convolution"
+    assert strided(image).grad_fn.name != "convolution"
     grouped = nn.Conv2d(4, 4, 3, padding=1, groups=2)
     assert grouped(ag.ones((2, 4, 28, 28))).grad_fn.name != "convolution"
 
