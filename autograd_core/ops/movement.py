@@ -207,15 +207,21 @@ class Pad(Function):
         ctx.pairs = _pad_width(pad_width, x.ndim)
         if np.ndim(constant_values) or type(x) is not np.ndarray:
             return np.pad(x, ctx.pairs, mode="constant", constant_values=constant_values)
-        shape = tuple(n + a + b for n, (a, b) in zip(x.shape, ctx.pairs))
-        out = workspace.empty(shape, x.dtype)  # reused between steps: no fresh pages
-        out.fill(constant_values)
-        out[tuple(slice(a, a + n) for n, (a, _) in zip(x.shape, ctx.pairs))] = x
-        return out
+        return padded_array(x, ctx.pairs, constant_values)
 
     def backward(ctx, grad):
         middle = tuple(slice(a, n - b) for (a, b), n in zip(ctx.pairs, grad.shape))
         return (grad[middle],)
+
+
+def padded_array(x: np.ndarray, pairs: Any, value: Any = 0) -> np.ndarray:
+    """x surrounded by `value`, (before, after) per axis, in a reused workspace array (a
+    fresh one each step would cost page faults)."""
+    shape = tuple(n + a + b for n, (a, b) in zip(x.shape, pairs))
+    out = workspace.empty(shape, x.dtype)
+    out.fill(value)
+    out[tuple(slice(a, a + n) for n, (a, _) in zip(x.shape, pairs))] = x
+    return out
 
 
 # ------------------------------------------------------------ public functions

@@ -25,9 +25,7 @@ from autograd_core.grad_mode import is_grad_enabled
 from autograd_core.ops.window import pair, sliding_window, window_fold
 
 from ._convert import as_tensor, check_same_dtype
-from .convolution import Convolution, tap_gradient_pays
-
-Padding = tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
+from .convolution import Convolution, Padding, check_fits, tap_gradient_pays
 
 
 def check_input(x: Tensor, op: str, channels: int | None = None) -> None:
@@ -90,24 +88,6 @@ def padding_pairs(
     if min(ph, pw) < 0:
         raise ValueError(f"{op}: padding must be non-negative, got {padding!r}")
     return (ph, ph), (pw, pw)
-
-
-def check_fits(
-    size: tuple[int, int],
-    padding: Padding,
-    kernel: tuple[int, int],
-    dilation: tuple[int, int],
-    op: str,
-) -> None:
-    """A clear error when the (dilated) kernel is larger than the padded input."""
-    padded = tuple(n + a + b for n, (a, b) in zip(size, padding))
-    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    if span[0] > padded[0] or span[1] > padded[1]:
-        raise ValueError(
-            f"{op}: the kernel spans {span[0]}x{span[1]} (kernel_size {kernel}, dilation "
-            f"{dilation}) but the padded input is only {padded[0]}x{padded[1]} "
-            f"(input {size[0]}x{size[1]}, padding {padding}); use a smaller kernel or more padding"
-        )
 
 
 def pad_spatial(x: Tensor, padding: Padding, value: float = 0.0) -> Tensor:

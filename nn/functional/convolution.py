@@ -25,7 +25,7 @@ from autograd_core import Function, Tensor, workspace
 from autograd_core.function import register
 from autograd_core.grad_mode import grad_enabled
 from autograd_core.ops.linalg import _matmul
-from autograd_core.ops.movement import contiguous_copy
+from autograd_core.ops.movement import contiguous_copy, padded_array
 from autograd_core.ops.window import sliding_window, window_fold, window_view
 
 Padding = tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
@@ -50,6 +50,24 @@ def tap_gradient_pays(
     return padded[0] * padded[1] <= MAX_GRID_GROWTH * output[0] * output[1]
 
 
+def check_fits(
+    size: tuple[int, int],
+    padding: Padding,
+    kernel: tuple[int, int],
+    dilation: tuple[int, int],
+    op: str,
+) -> None:
+    """A clear error when the (dilated) kernel is larger than the padded input."""
+    padded = tuple(n + a + b for n, (a, b) in zip(size, padding))
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if span[0] > padded[0] or span[1] > padded[1]:
+        raise ValueError(
+            f"{op}: the kernel spans {span[0]}x{span[1]} (kernel_size {kernel}, dilation "
+            f"{dilation}) but the padded input is only {padded[0]}x{padded[1]} "
+            f"(input {size[0]}x{size[1]}, padding {padding}); use a smaller kernel or more padding"
+        )
+
+
 def _check_shapes(
     x: tuple[int, ...], weight: tuple[int, ...], bias: list[Any], pads: Padding, dilation: Any
 ) -> None:
@@ -60,23 +78,7 @@ def _check_shapes(
             f"convolution: expects x (N, C, H, W), weight (O, C, KH, KW) and an optional bias "
             f"(O,), got shapes {x}, {weight}{''.join(f' and {b}' for b in bias)}"
         )
-    padded = [n + a + b for n, (a, b) in zip(x[2:], pads)]
-    spans = [d * (k - 1) + 1 for k, d in zip(weight[2:], dilation)]
-    if spans[0] > padded[0] or spans[1] > padded[1]:
-        raise ValueError(
-            f"convolution: the kernel spans {spans[0]}x{spans[1]} but the padded input is only "
-            f"{padded[0]}x{padded[1]} (input of shape {x}, padding {pads}, dilation {dilation})"
-        )
-
-
-def _padded(x: np.ndarray, pads: Padding) -> np.ndarray:
-    """x (N, C, H, W) with zeros around H and W, in a reused workspace array."""
-    (top, bottom), (left, right) = pads
-    n, c, h, w = x.shape
-    out = workspace.empty((n, c, h + top + bottom, w + left + right), x.dtype)
-    out.fill(0)
-    out[:, :, top : top + h, left : left + w] = x
-    return out
+    check_fits(x[2:], pads, weight[2:], dilation, "convolution")
 
 
 def _convolution_reference(
@@ -101,7 +103,7 @@ class Convolution(Function):
         _check_shapes(x.shape, weight.shape, [b.shape for b in bias], pads, dilation)
         n, channels, _, _ = x.shape
         out_channels, _, kh, kw = weight.shape
-        padded = _padded(x, pads)
+        padded = padded_array(x, ((0, 0), (0, 0), *pads))  # (N, C, HP, WP), reused memory
         windows = window_view(padded, (kh, kw), (1, 1), dilation)  # (N, C, KH, KW, OH, OW)
         oh, ow = windows.shape[-2:]
         taps = channels * kh * kw
@@ -148,7 +150,7 @@ def _input_gradient(g: np.ndarray, weight: np.ndarray, ctx: Any) -> np.ndarray:
     dh, dw = ctx.dilation
     hp, wp = ctx.padded_size
     n, out_channels, oh, ow = g.shape
-    channels, kh, kw = weight.shape[1], weight.shape[2], weight.shape[3]
+    _, channels, kh, kw = weight.shape
     positions = n * hp * wp
     spread = workspace.empty((out_channels, n, hp, wp), g.dtype)
     spread.fill(0)

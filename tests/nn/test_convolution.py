@@ -133,7 +133,8 @@ def test_convolution_refuses_shapes_that_do_not_fit():
         Convolution.apply(
             ag.ones((1, 2, 4, 4)), ag.ones((3, 2, 3, 3)), ag.ones(2), pads=pads, dilation=dilation
         )
-    with pytest.raises(ShapeError, match=r"the kernel spans 5x5 but the padded input is only 4x4"):
+    spans = r"convolution: the kernel spans 5x5 \(kernel_size \(5, 5\), dilation \(1, 1\)\) but "
+    with pytest.raises(ShapeError, match=spans + "the padded input is only 4x4"):
         Convolution.apply(
             ag.ones((1, 2, 4, 4)), ag.ones((3, 2, 5, 5)), pads=pads, dilation=dilation
         )
