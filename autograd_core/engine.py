@@ -97,7 +97,8 @@ def _seed_gradient(root: Tensor, gradient: Tensor | np.ndarray | float | None) -
                 f"but the output has shape {root.shape}; pass gradient= with that shape "
                 "(or reduce the output, e.g. with .sum())"
             )
-        return Tensor._from_op(np.ones_like(root._data), None)
+        data = root._data  # NOTE: a numpy scalar for a 0-d loss; np.ones_like costs 2 us
+        return Tensor._from_op(data.dtype.type(1) if data.ndim == 0 else np.ones_like(data), None)
     seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=root.dtype)
     if seed.shape != root.shape:
         raise ShapeError(

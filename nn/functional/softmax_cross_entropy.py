@@ -40,12 +40,14 @@ class SoftmaxCrossEntropy(Function):
         with np.errstate(divide="ignore"):
             log_total = np.log(total)
         keep = target != ignore_index
-        safe = np.where(keep, target, 0)  # ignored samples read class 0, then count for nothing
+        count = int(np.count_nonzero(keep))
+        everything = count == keep.size  # nothing ignored (the common case): no masking
+        safe = target if everything else np.where(keep, target, 0)  # ignored: read class 0
         index = class_index(safe, x.ndim)
-        # -log p[t] = log(sum exp z) - z[t], per sample
-        loss = np.where(keep, log_total.squeeze(axis) - z[index], 0)
-        loss = loss.astype(x.dtype, copy=False)
-        count = int(keep.sum())
+        # -log p[t] = log(sum exp z) - z[t], per sample (0 for the ignored ones)
+        loss = log_total.squeeze(axis) - z[index]
+        if not everything:
+            loss = np.where(keep, loss, 0).astype(x.dtype, copy=False)
         # the part of the upstream gradient each sample gets: 1, or 1/count for the mean
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing: NaN
             scale = x.dtype.type(1) if reduction != "mean" else x.dtype.type(1) / count
@@ -66,17 +68,20 @@ class SoftmaxCrossEntropy(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors  # checks that x was not changed in place since
         axis = ctx.axis
-        one_hot = np.zeros_like(ctx.probabilities)
-        one_hot[ctx.index] = 1
         if grad_enabled.get():
             # NOTE: a recorded backward (create_graph) takes softmax of x itself, so that
             # this gradient can be differentiated again
+            one_hot = np.zeros_like(ctx.probabilities)
+            one_hot[ctx.index] = 1
             share = grad * Tensor._from_op(ctx.share, None)  # (N, *d): each sample's share
             return ((ag.softmax(x, dim=axis) - one_hot) * ag.unsqueeze(share, axis),)
-        # otherwise in numpy, from forward's saved softmax: one array, no recorded ops
-        slope = ctx.probabilities - one_hot
+        # otherwise in numpy, on a copy of forward's saved softmax (kept for a second
+        # backward with retain_graph)
+        slope = ctx.probabilities.copy()
+        slope[ctx.index] -= 1
         share = grad._data * ctx.share
-        return (Tensor._from_op(slope * np.expand_dims(share, axis), None),)
+        slope *= share.reshape((*share.shape[:axis], 1, *share.shape[axis:]))
+        return (Tensor._from_op(slope, None),)
 
 
 def class_index(target: np.ndarray, ndim: int) -> Any:
@@ -84,6 +89,8 @@ def class_index(target: np.ndarray, ndim: int) -> Any:
     class `target` from (C,) ones, `ndim` 1): one index array per axis, (n, target, d1, ...)."""
     if ndim < 2:
         return target
+    if target.ndim == 1:  # (N, C) scores, the common case, without np.indices
+        return (np.arange(len(target)), target)
     grid: list[np.ndarray] = list(np.indices(target.shape, sparse=True))
     return (grid[0], target, *grid[1:])
 
