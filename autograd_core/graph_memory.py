@@ -59,8 +59,11 @@ def release(node: Function, inputs: tuple[Tensor, ...], stand_ins: dict) -> None
     elif len(inputs) == 2:
         node._first = _stand_in(inputs[0], node, stand_ins)
         node._second = _stand_in(inputs[1], node, stand_ins)
-    else:
-        node._first = tuple(_stand_in(tensor, node, stand_ins) for tensor in inputs)
+    else:  # NOTE: a loop, not a generator: that would make every call build closure cells
+        kept = []
+        for tensor in inputs:
+            kept.append(_stand_in(tensor, node, stand_ins))
+        node._first = tuple(kept)
 
 
 def _kept(tensor: Tensor) -> bool:
