@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.steal import cpu_ticks, stolen_percent
 from benchmarks.workload import Skip, Workload, load_workloads
 
 
@@ -102,10 +103,12 @@ def _time_steps(workload: Workload, step: Callable[[], Any], quick: bool) -> dic
 
     gc.collect()  # start from a clean heap, whatever set-up left behind
     gc.callbacks.append(on_gc)
+    ticks = cpu_ticks()
     try:
         _repeat(workload, timed, (times, faults, collecting, cpu), budget, warmup)
     finally:
         gc.callbacks.remove(on_gc)
+    steal = stolen_percent(ticks, cpu_ticks())
     ms = sorted(t * 1e3 for t in times)
     quartiles = statistics.quantiles(ms, n=4) if len(ms) > 1 else [ms[0], ms[0], ms[0]]
     return {
@@ -118,6 +121,7 @@ def _time_steps(workload: Workload, step: Callable[[], Any], quick: bool) -> dic
         "faults_per_step": statistics.median(faults),
         "gc_ms_per_step": statistics.median(collecting) * 1e3,
         "cpu_ms": statistics.median(cpu) * 1e3,
+        "steal_percent": steal,
         "note": "single cold step (longer than the time budget)" if len(ms) == 1 else "",
     }
 

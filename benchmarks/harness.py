@@ -38,6 +38,7 @@ from typing import Any
 
 from benchmarks.child import profile_child, run_child
 from benchmarks.report import format_blas, format_size, format_table, format_targets, pool_rounds
+from benchmarks.steal import cpu_ticks, stolen_percent
 from benchmarks.workload import load_workloads
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository: children run from here
@@ -108,7 +109,7 @@ def run_suite(
     echo(f"threads per run: {threads}; python {sys.version.split()[0]}; quick={quick}; ")
     echo(f"rounds={rounds} (interleaved, pooled); load average before: {os.getloadavg()[0]:.2f}")
     records = []
-    start = time.perf_counter()
+    start, ticks = time.perf_counter(), cpu_ticks()
     for workload in workloads:
         sizes = workload.quick_sizes if quick and workload.quick_sizes else workload.sizes
         for size in sizes:
@@ -126,7 +127,9 @@ def run_suite(
                     echo(f"  ran {workload.name} {format_size(size)} {framework}: {shown}")
                     done.append(record)
             records.extend(pool_rounds(done) for done in runs.values() if done)
-    echo(f"\n(total {time.perf_counter() - start:.0f} s)\n")
+    steal = stolen_percent(ticks, cpu_ticks())
+    stolen = "" if steal is None else f"; CPU time stolen by the host: {steal:.1f}%"
+    echo(f"\n(total {time.perf_counter() - start:.0f} s{stolen})\n")
     echo(format_table(workloads, records))
     targets = format_targets(workloads, records)
     if targets:

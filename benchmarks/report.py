@@ -16,6 +16,10 @@ from typing import Any
 
 from benchmarks.workload import Workload
 
+# NOTE: a few percent of steal is background on a shared host; above this, a round's time is
+# noted as measured under contention
+STEAL_WORTH_NOTING = 2.0
+
 
 def pool_rounds(records: list[dict[str, Any]]) -> dict[str, Any]:
     """One record from the records of one (workload, framework, size) over the rounds."""
@@ -34,6 +38,8 @@ def pool_rounds(records: list[dict[str, Any]]) -> dict[str, Any]:
         for key in ("q1_ms", "q3_ms", "cpu_ms", "gc_ms_per_step", "faults_per_step"):
             pooled[key] = statistics.median(r[key] for r in ok)
         pooled["repeats"] = sum(r["repeats"] for r in ok)
+        steals = [r["steal_percent"] for r in ok if r.get("steal_percent") is not None]
+        pooled["steal_percent"] = max(steals) if steals else None  # the worst round
     return pooled
 
 
@@ -103,6 +109,9 @@ def format_table(workloads: list[Workload], records: list[dict[str, Any]]) -> st
                 note = [r["note"]] if r["note"] else []
                 if len(rounds) > 1:
                     note.append(f"round medians {min(rounds):.3g}-{max(rounds):.3g} ms")
+                steal = r.get("steal_percent")
+                if steal is not None and steal >= STEAL_WORTH_NOTING:
+                    note.append(f"CPU steal {steal:.0f}%")
                 lines.append(
                     f"{head}{r['median_ms']:>11.3f}{spread:>20}"
                     f"{r['q3_ms'] - r['q1_ms']:>9.3g}{r['cpu_ms']:>10.4g}{per_op:>8}"

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `benchmarks` is run from the checkout, not installed
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import child, harness, report, workload  # noqa: E402
+from benchmarks import child, harness, report, steal, workload  # noqa: E402
 from benchmarks.workload import Workload, as_result_array, load_workloads  # noqa: E402
 
 WORKLOADS = load_workloads()
@@ -212,3 +212,29 @@ def test_as_result_array_flattens_every_framework_alike():
         got = as_result_array(values)
         assert got.dtype == np.float64
         np.testing.assert_array_equal(got, want)
+
+
+def test_stolen_percent_is_the_share_of_ticks_between_readings():
+    assert steal.stolen_percent((10, 1000), (35, 1500)) == 5.0
+    assert steal.stolen_percent(None, (35, 1500)) is None
+    assert steal.stolen_percent((10, 1000), (10, 1000)) is None  # no time passed
+    ticks = steal.cpu_ticks()
+    if sys.platform.startswith("linux"):  # /proc/stat: stolen ticks are part of the total
+        assert ticks is not None and 0 <= ticks[0] <= ticks[1]
+
+
+def test_time_steps_reports_steal_and_the_table_notes_contention():
+    quick = Workload("s", "", warmup=1, min_repeats=2, max_repeats=2)
+    stats = child._time_steps(quick, lambda: None, quick=False)
+    assert stats["steal_percent"] is None or 0.0 <= stats["steal_percent"] <= 100.0
+
+    def record(steal_percent):
+        return {"workload": "chain", "framework": "autograd_core", "size": 10, "status": "ok",
+                "median_ms": 1.0, "min_ms": 1.0, "max_ms": 1.0, "q1_ms": 1.0, "q3_ms": 1.0,
+                "cpu_ms": 1.0, "gc_ms_per_step": 0.0, "faults_per_step": 0, "repeats": 2,
+                "note": "", "steal_percent": steal_percent}  # fmt: skip
+
+    pooled = report.pool_rounds([record(0.5), record(12.0), record(None)])
+    assert pooled["steal_percent"] == 12.0  # the worst round
+    assert "CPU steal 12%" in report.format_table([WORKLOADS["chain"]], [pooled])
+    assert "CPU steal" not in report.format_table([WORKLOADS["chain"]], [record(0.5)])
