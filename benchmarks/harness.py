@@ -38,7 +38,7 @@ from typing import Any
 
 from benchmarks.child import profile_child, run_child
 from benchmarks.report import format_blas, format_size, format_table, format_targets, pool_rounds
-from benchmarks.steal import cpu_ticks, stolen_percent
+from benchmarks.steal import cpu_ticks, machine_speed, stolen_percent
 from benchmarks.workload import load_workloads
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository: children run from here
@@ -108,6 +108,7 @@ def run_suite(
     threads = threads or os.cpu_count() or 1
     echo(f"threads per run: {threads}; python {sys.version.split()[0]}; quick={quick}; ")
     echo(f"rounds={rounds} (interleaved, pooled); load average before: {os.getloadavg()[0]:.2f}")
+    echo(f"machine before: {machine_speed()}")
     records = []
     start, ticks = time.perf_counter(), cpu_ticks()
     for workload in workloads:
@@ -129,7 +130,9 @@ def run_suite(
             records.extend(pool_rounds(done) for done in runs.values() if done)
     steal = stolen_percent(ticks, cpu_ticks())
     stolen = "" if steal is None else f"; CPU time stolen by the host: {steal:.1f}%"
-    echo(f"\n(total {time.perf_counter() - start:.0f} s{stolen})\n")
+    echo(
+        f"\n(total {time.perf_counter() - start:.0f} s{stolen}; machine after: {machine_speed()})\n"
+    )
     echo(format_table(workloads, records))
     targets = format_targets(workloads, records)
     if targets:

@@ -238,3 +238,9 @@ def test_time_steps_reports_steal_and_the_table_notes_contention():
     assert pooled["steal_percent"] == 12.0  # the worst round
     assert "CPU steal 12%" in report.format_table([WORKLOADS["chain"]], [pooled])
     assert "CPU steal" not in report.format_table([WORKLOADS["chain"]], [record(0.5)])
+
+
+def test_machine_speed_probes_blas_and_python():
+    text = steal.machine_speed()
+    gflops, per_iteration = (float(part.split()[1]) for part in text.split(", "))
+    assert text.startswith("BLAS ") and gflops > 0 and per_iteration > 0
