@@ -110,3 +110,19 @@ def test_warning_when_every_steps_graph_is_kept(monkeypatch):
     with pytest.warns(RuntimeWarning, match=r"total = total \+ loss"):
         for _ in range(6):
             total = total + step()
+
+
+def test_released_node_of_three_inputs_keeps_parameters_and_stands_in_for_activations():
+    x = ag.randn(8, 6)
+    weight, bias = nn.Parameter(ag.randn(5, 6)), nn.Parameter(ag.randn(5))
+    hidden = (x * 2.0).relu()  # a computed input of 48 elements: replaced after backward
+    out = F.linear(hidden, weight, bias)
+    node = out.grad_fn
+    assert node.name == "affine" and len(node.inputs) == 3
+    out.sum().backward()
+    stand_in, kept_weight, kept_bias = node.inputs
+    assert kept_weight is weight and kept_bias is bias  # parameters stay themselves
+    assert stand_in is not hidden and stand_in.shape == hidden.shape
+    assert stand_in.dtype == hidden.dtype and not any(stand_in._data.strides)  # no data
+    assert node.producers[0] is hidden.grad_fn  # the graph's shape is unchanged
+    assert node.next_functions[0][0] is hidden.grad_fn
