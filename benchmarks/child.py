@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.steal import cpu_ticks, stolen_percent
+from benchmarks.machine import cpu_ticks, stolen_percent
 from benchmarks.workload import Skip, Workload, load_workloads
 
 

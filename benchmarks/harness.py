@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.child import profile_child, run_child
+from benchmarks.machine import cpu_ticks, machine_speed, stolen_percent
 from benchmarks.report import format_blas, format_size, format_table, format_targets, pool_rounds
-from benchmarks.steal import cpu_ticks, machine_speed, stolen_percent
 from benchmarks.workload import load_workloads
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository: children run from here

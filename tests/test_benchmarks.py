@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `benchmarks` is run from the checkout, not installed
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import child, harness, report, steal, workload  # noqa: E402
+from benchmarks import child, harness, machine, report, workload  # noqa: E402
 from benchmarks.workload import Workload, as_result_array, load_workloads  # noqa: E402
 
 WORKLOADS = load_workloads()
@@ -215,10 +215,10 @@ def test_as_result_array_flattens_every_framework_alike():
 
 
 def test_stolen_percent_is_the_share_of_ticks_between_readings():
-    assert steal.stolen_percent((10, 1000), (35, 1500)) == 5.0
-    assert steal.stolen_percent(None, (35, 1500)) is None
-    assert steal.stolen_percent((10, 1000), (10, 1000)) is None  # no time passed
-    ticks = steal.cpu_ticks()
+    assert machine.stolen_percent((10, 1000), (35, 1500)) == 5.0
+    assert machine.stolen_percent(None, (35, 1500)) is None
+    assert machine.stolen_percent((10, 1000), (10, 1000)) is None  # no time passed
+    ticks = machine.cpu_ticks()
     if sys.platform.startswith("linux"):  # /proc/stat: stolen ticks are part of the total
         assert ticks is not None and 0 <= ticks[0] <= ticks[1]
 
@@ -241,6 +241,6 @@ def test_time_steps_reports_steal_and_the_table_notes_contention():
 
 
 def test_machine_speed_probes_blas_and_python():
-    text = steal.machine_speed()
+    text = machine.machine_speed()
     gflops, per_iteration = (float(part.split()[1]) for part in text.split(", "))
     assert text.startswith("BLAS ") and gflops > 0 and per_iteration > 0
