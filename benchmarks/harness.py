@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.child import profile_child, run_child
-from benchmarks.machine import cpu_ticks, machine_speed, stolen_percent
+from benchmarks.machine import cpu_ticks, stolen_percent
 from benchmarks.report import format_blas, format_size, format_table, format_targets, pool_rounds
 from benchmarks.workload import load_workloads
 
@@ -84,6 +84,23 @@ def spawn(name: str, framework: str, size: Any, quick: bool, threads: int) -> di
     return json.loads(lines[-1])
 
 
+def probe_machine(threads: int) -> str:
+    """`machine.machine_speed` in a fresh process with the children's threads, so that its
+    BLAS threads (which spin for a while after a product) are gone before a child runs."""
+    command = [
+        sys.executable,
+        "-c",
+        "from benchmarks.machine import machine_speed as m; print(m())",
+    ]
+    done = subprocess.run(
+        command, cwd=ROOT, env=child_environment(threads), capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return f"probe failed (exit {done.returncode}: {tail})"
+    return done.stdout.strip()
+
+
 def run_suite(
     names: list[str],
     quick: bool = False,
@@ -108,7 +125,7 @@ def run_suite(
     threads = threads or os.cpu_count() or 1
     echo(f"threads per run: {threads}; python {sys.version.split()[0]}; quick={quick}; ")
     echo(f"rounds={rounds} (interleaved, pooled); load average before: {os.getloadavg()[0]:.2f}")
-    echo(f"machine before: {machine_speed()}")
+    echo(f"machine before: {probe_machine(threads)}")
     records = []
     start, ticks = time.perf_counter(), cpu_ticks()
     for workload in workloads:
@@ -130,9 +147,8 @@ def run_suite(
             records.extend(pool_rounds(done) for done in runs.values() if done)
     steal = stolen_percent(ticks, cpu_ticks())
     stolen = "" if steal is None else f"; CPU time stolen by the host: {steal:.1f}%"
-    echo(
-        f"\n(total {time.perf_counter() - start:.0f} s{stolen}; machine after: {machine_speed()})\n"
-    )
+    after = probe_machine(threads)
+    echo(f"\n(total {time.perf_counter() - start:.0f} s{stolen}; machine after: {after})\n")
     echo(format_table(workloads, records))
     targets = format_targets(workloads, records)
     if targets:

@@ -244,3 +244,7 @@ def test_machine_speed_probes_blas_and_python():
     text = machine.machine_speed()
     gflops, per_iteration = (float(part.split()[1]) for part in text.split(", "))
     assert text.startswith("BLAS ") and gflops > 0 and per_iteration > 0
+
+
+def test_probe_machine_runs_in_a_child_with_the_thread_setting():
+    assert harness.probe_machine(1).startswith("BLAS ")
