@@ -153,16 +153,19 @@ def _input_gradient(g: np.ndarray, weight: np.ndarray, ctx: Any) -> np.ndarray:
     _, channels, kh, kw = weight.shape
     positions = n * hp * wp
     spread = workspace.empty((out_channels, n, hp, wp), g.dtype)
-    spread.fill(0)
     spread[:, :, :oh, :ow] = g.transpose(1, 0, 2, 3)
+    spread[:, :, oh:] = 0  # NOTE: only the margins zeroed, not the whole (reused) grid
+    spread[:, :, :oh, ow:] = 0
     spread_rows = spread.reshape(out_channels, positions)
     reach = (kh - 1) * dh * wp + (kw - 1) * dw  # the largest shift
     total = workspace.empty((channels, positions + reach), g.dtype)
-    total.fill(0)
+    total[:, positions:] = 0
     term = workspace.empty((channels, positions), g.dtype)
     by_tap = weight.transpose(2, 3, 1, 0)  # (KH, KW, C, O)
+    # NOTE: tap (0, 0) has no shift: its product is written into the total, not added
+    np.matmul(by_tap[0, 0], spread_rows, out=total[:, :positions])
     for i in range(kh):
-        for j in range(kw):
+        for j in range(1 if i == 0 else 0, kw):
             np.matmul(by_tap[i, j], spread_rows, out=term)
             shift = i * dh * wp + j * dw
             total[:, shift : shift + positions] += term
