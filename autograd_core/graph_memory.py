@@ -52,8 +52,8 @@ def release(node: Function, inputs: tuple[Tensor, ...], stand_ins: dict) -> None
         return  # scalars and parameters only: nothing to free
     needs = node.needs_input_grad
     node.needs_input_grad = _SHARED_NEEDS.setdefault(needs, needs)  # one copy of each
-    # NOTE: the slots written and each input's producer found here, not through the
-    # `inputs` setter and the `producers` property: a third of this function's cost
+    # NOTE: the slots written here and each input's producer found by `_stand_in`, not
+    # through the `inputs` setter and the `producers` property: a third of this function's cost
     if len(inputs) == 1:
         node._first = _stand_in(inputs[0], node, stand_ins)
     elif len(inputs) == 2:
@@ -76,7 +76,7 @@ def _stand_in(tensor: Tensor, node: Function, stand_ins: dict) -> Tensor:
     if _kept(tensor):
         return tensor
     data = tensor._data
-    producer = tensor.grad_fn if tensor._superseded is None else producer_for(tensor, node)
+    producer = producer_for(tensor, node)
     if producer is None:  # data or a constant: one shared stand-in per shape and dtype
         return _constant_stand_in(np.shape(data), np.asarray(data).dtype)
     if type(data) is not np.ndarray or data.size <= _KEPT_SIZE:
