@@ -79,9 +79,14 @@ def spawn(name: str, framework: str, size: Any, quick: bool, threads: int) -> di
         return {**record, "status": "error", "reason": f"timeout after {CHILD_TIMEOUT_S:.0f} s"}
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {**record, "status": "error", "reason": f"exit {done.returncode}: {tail}"[:200]}
+        reason = f"exit {done.returncode}: {_last_error_line(done)}"[:200]
+        return {**record, "status": "error", "reason": reason}
     return json.loads(lines[-1])
+
+
+def _last_error_line(done: subprocess.CompletedProcess) -> str:
+    """The last line a failed child wrote to stderr (its exception, usually)."""
+    return (done.stderr.strip().splitlines() or ["no output"])[-1]
 
 
 def probe_machine(threads: int) -> str:
@@ -96,8 +101,7 @@ def probe_machine(threads: int) -> str:
         command, cwd=ROOT, env=child_environment(threads), capture_output=True, text=True
     )
     if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return f"probe failed (exit {done.returncode}: {tail})"
+        return f"probe failed (exit {done.returncode}: {_last_error_line(done)})"
     return done.stdout.strip()
 
 
