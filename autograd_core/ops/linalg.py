@@ -89,11 +89,10 @@ def _matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if x.ndim < 2 or y.ndim < 2:  # a vector
         return np.matmul(x, y)
     if _wide_times_transposed(x, y):
-        # NOTE: x @ z^T with more columns than rows runs 1.3-2.5x faster in OpenBLAS as
-        # (z @ x^T)^T (the same sums), copied back to C order so that the layout does not
-        # change. Measured, float32 and float64: the weight gradient of a convolution,
-        # (32, 25088) @ (25088, 144), 3.9 -> 2.5 ms; a linear layer's forward, (64, 784) @
-        # (784, 256), 0.25 -> 0.19 ms. A short contraction (k < columns) loses to the copy.
+        # NOTE: x @ z^T with more columns than rows and a long contraction runs up to 1.8x
+        # faster in OpenBLAS as (z @ x^T)^T (the same sums), copied back to C order so that
+        # the layout does not change. Measured: the weight gradient of a convolution,
+        # (32, 25088) @ (25088, 144), 2.46 -> 1.84 ms (see `_SWAP_MIN_INNER` for the rule).
         swapped = np.matmul(np.swapaxes(y, -1, -2), np.swapaxes(x, -1, -2))
         return np.ascontiguousarray(np.swapaxes(swapped, -1, -2))
     if x.ndim == y.ndim == 2:  # no batch axes
@@ -104,16 +103,23 @@ def _matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 # NOTE: below about a million multiply-adds the copy costs more than the faster product saves
 _SWAP_MIN_WORK = 1 << 20
+# NOTE: and a contraction shorter than this gains nothing or loses. Measured on 2 threads,
+# float32, swapped / plain, M x K x N: 64x784x256 0.99, 64x256x128 1.24, 64x400x120 1.28,
+# 32x2048x64 1.08, 128x2048x256 1.02 (linear layers' forwards); 64x4096x256 0.84,
+# 32x8192x64 0.70, 16x6400x150 0.55, 6x50176x25 0.64, 64x32768x576 0.81 (the weight
+# gradients of convolutions, K = N*OH*OW).
+_SWAP_MIN_INNER = 4096
 
 
 def _wide_times_transposed(x: np.ndarray, y: np.ndarray) -> bool:
     """True for x (C order) @ y (a transposed view) whose result is wider than tall, with a
-    contraction at least as long as that width: the case `_matmul` computes transposed."""
+    long contraction (at least that width and `_SWAP_MIN_INNER`): the case `_matmul`
+    computes transposed."""
     rows, inner = x.shape[-2:]
     columns = y.shape[-1]
     return (
         columns > rows
-        and inner >= columns
+        and inner >= max(columns, _SWAP_MIN_INNER)
         and rows * inner * columns >= _SWAP_MIN_WORK
         and x.strides[-1] == x.itemsize
         and x.strides[-2] == inner * x.itemsize
