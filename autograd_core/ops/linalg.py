@@ -104,10 +104,10 @@ def _matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 # NOTE: below about a million multiply-adds the copy costs more than the faster product saves
 _SWAP_MIN_WORK = 1 << 20
 # NOTE: and a contraction shorter than this gains nothing or loses. Measured on 2 threads,
-# float32, swapped / plain, M x K x N: 64x784x256 0.99, 64x256x128 1.24, 64x400x120 1.28,
-# 32x2048x64 1.08, 128x2048x256 1.02 (linear layers' forwards); 64x4096x256 0.84,
-# 32x8192x64 0.70, 16x6400x150 0.55, 6x50176x25 0.64, 64x32768x576 0.81 (the weight
-# gradients of convolutions, K = N*OH*OW).
+# float32, swapped / plain, M x K x N: 64x784x256 0.99, 64x256x128 1.24 and 64x400x120 1.28
+# (the forwards of the MLP's and LeNet-5's linear layers), 32x2048x64 1.08, 128x2048x256
+# 1.02; 64x4096x256 0.84, 32x8192x64 0.70; 16x6400x150 0.55, 6x50176x25 0.64 and
+# 64x32768x576 0.81 (convolutions' weight gradients, K = N*OH*OW).
 _SWAP_MIN_INNER = 4096
 
 
